@@ -1,0 +1,1 @@
+"""Pure domain layer: value types, enums and rules. Standard library only."""

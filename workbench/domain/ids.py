@@ -1,0 +1,47 @@
+"""Client-generated, time-ordered identifiers (UUID version 7, RFC 9562)."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import uuid
+
+_lock = threading.Lock()
+_last_ms = 0
+_last_rand = 0
+
+
+def uuid7(now_ms: int | None = None) -> str:
+    """Return a new UUIDv7 as its canonical 36-character string.
+
+    Within one millisecond the 74 random bits are incremented rather than redrawn, so ids
+    made by one process sort in creation order (RFC 9562, method 2 "monotonic random").
+    """
+    global _last_ms, _last_rand
+    ms = time.time_ns() // 1_000_000 if now_ms is None else now_ms
+    with _lock:
+        if ms <= _last_ms:
+            ms = _last_ms
+            rand = _last_rand + 1
+        else:
+            rand = int.from_bytes(os.urandom(10), "big") >> 6  # 74 bits
+        _last_ms, _last_rand = ms, rand & ((1 << 74) - 1)
+    rand_a = (_last_rand >> 62) & 0xFFF
+    rand_b = _last_rand & ((1 << 62) - 1)
+    value = (ms & ((1 << 48) - 1)) << 80 | 0x7 << 76 | rand_a << 64 | 0b10 << 62 | rand_b
+    return str(uuid.UUID(int=value))
+
+
+def uuid7_time_ms(value: str) -> int:
+    """The creation instant (epoch ms) embedded in a UUIDv7 string."""
+    return uuid.UUID(value).int >> 80
+
+
+def is_uuid(value: str) -> bool:
+    """True when *value* parses as a UUID string."""
+    try:
+        uuid.UUID(value)
+    except (ValueError, AttributeError, TypeError):
+        return False
+    return True

@@ -1,0 +1,200 @@
+"""The mechanics of the one write path: write a syncable row and its change entry together.
+
+Services never call ``session.add`` or ``session.delete`` on a syncable model directly; they
+go through :class:`Writer`, which stamps each change with the node's hybrid logical clock
+and appends it to the ``changes`` log inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from workbench.domain.enums import ChangeKind
+from workbench.domain.hlc import HybridLogicalClock
+from workbench.domain.ids import uuid7
+from workbench.store.models import Base, Change, SyncState, Tombstone
+
+M = TypeVar("M", bound=Base)
+
+HLC_KEY = "hlc_last"
+
+
+class ChangeSet:
+    """What a unit of work touched: entity name -> ids, so views refresh only that."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, set[str]] = defaultdict(set)
+
+    def add(self, entity: str, row_id: str) -> None:
+        self.rows[entity].add(row_id)
+
+    def merge(self, other: ChangeSet) -> None:
+        for entity, ids in other.rows.items():
+            self.rows[entity] |= ids
+
+    def touches(self, entity: str) -> bool:
+        return bool(self.rows.get(entity))
+
+    def __bool__(self) -> bool:
+        return any(self.rows.values())
+
+    def __repr__(self) -> str:
+        return f"ChangeSet({ {k: len(v) for k, v in self.rows.items()} })"
+
+
+def column_values(obj: Base) -> dict[str, Any]:
+    """Every column of *obj*, with the model's client-side defaults applied to unset ones."""
+    mapper = obj.__mapper__
+    values: dict[str, Any] = {}
+    for prop in mapper.column_attrs:
+        key = prop.key
+        value = obj.__dict__.get(key)
+        if value is None:
+            column = prop.columns[0]
+            default = column.default
+            if default is not None and getattr(default, "is_scalar", False):
+                value = default.arg  # type: ignore[attr-defined]
+                setattr(obj, key, value)
+            elif default is not None and getattr(default, "is_callable", False):
+                value = default.arg(None)  # type: ignore[attr-defined]
+                setattr(obj, key, value)
+        values[key] = value
+    return values
+
+
+def _sync_kind(model: type[Base]) -> str:
+    kind = model.__sync__
+    if kind == "local":
+        raise TypeError(f"{model.__name__} is not syncable; write it directly")
+    return kind
+
+
+class Writer:
+    """The one write path for syncable rows, bound to one session (one transaction)."""
+
+    def __init__(
+        self,
+        session: Session,
+        hlc: HybridLogicalClock,
+        now_ms: int,
+        actor_id: str | None,
+    ) -> None:
+        self.session = session
+        self.hlc = hlc
+        self.now_ms = now_ms
+        self.actor_id = actor_id
+        self.changes = ChangeSet()
+        self._dirty_hlc = False
+
+    def _record(self, entity: str, row_id: str, kind: ChangeKind, fields: dict[str, Any]) -> None:
+        self.session.add(
+            Change(
+                op_id=uuid7(self.now_ms),
+                node=self.hlc.node,
+                entity=entity,
+                row_id=row_id,
+                kind=kind.value,
+                fields=fields,
+                hlc=self.hlc.now(),
+                actor_id=self.actor_id,
+                created_at=self.now_ms,
+                pushed_at=None,
+                remote=False,
+            )
+        )
+        self.changes.add(entity, row_id)
+        self._dirty_hlc = True
+
+    def insert(self, obj: M) -> M:
+        """Add a new syncable row (an id is made when it has none) and log every field."""
+        _sync_kind(type(obj))
+        if not obj.__dict__.get("id"):
+            obj.id = uuid7(self.now_ms)  # type: ignore[attr-defined]
+        fields = column_values(obj)
+        for key in obj.__derived__:
+            fields.pop(key, None)
+        self.session.add(obj)
+        self._record(obj.__tablename__, fields["id"], ChangeKind.INSERT, fields)
+        return obj
+
+    def update(self, obj: Base, **fields: Any) -> dict[str, Any]:
+        """Set fields on a mutable row; logs and returns only those whose value changed.
+
+        Derived columns (``__derived__``) are set but neither logged nor returned.
+        """
+        if _sync_kind(type(obj)) != "mutable":
+            raise TypeError(f"{type(obj).__name__} rows are append-only")
+        known = {p.key for p in obj.__mapper__.column_attrs}
+        unknown = set(fields) - known
+        if unknown or "id" in fields:
+            raise ValueError(f"cannot set {sorted(unknown | ({'id'} & set(fields)))}")
+        changed = {k: v for k, v in fields.items() if getattr(obj, k) != v}
+        derived = {k: changed.pop(k) for k in list(changed) if k in obj.__derived__}
+        for key, value in derived.items():
+            setattr(obj, key, value)
+        if changed:
+            for key, value in changed.items():
+                setattr(obj, key, value)
+            self._record(obj.__tablename__, obj.id, ChangeKind.UPDATE, changed)  # type: ignore[attr-defined]
+        return changed
+
+    def delete(self, obj: Base) -> None:
+        """Delete a row and leave a tombstone so a stale edit never revives it."""
+        _sync_kind(type(obj))
+        row_id: str = obj.id  # type: ignore[attr-defined]
+        entity = obj.__tablename__
+        self._record(entity, row_id, ChangeKind.DELETE, {})
+        self.session.delete(obj)
+        self.session.merge(
+            Tombstone(entity=entity, row_id=row_id, hlc=self.hlc.last(), deleted_at=self.now_ms)
+        )
+
+    def bulk_insert(self, model: type[Base], rows: Iterable[Mapping[str, Any]]) -> int:
+        """Insert many complete rows with one executemany, logging each (imports, demo)."""
+        _sync_kind(model)
+        entity = model.__tablename__
+        batch = [dict(r) for r in rows]
+        if not batch:
+            return 0
+        self.session.flush()
+        self.session.execute(insert(model), batch)
+        log = [
+            {
+                "op_id": uuid7(self.now_ms),
+                "node": self.hlc.node,
+                "entity": entity,
+                "row_id": r["id"],
+                "kind": ChangeKind.INSERT.value,
+                "fields": {k: v for k, v in r.items() if k not in model.__derived__},
+                "hlc": self.hlc.now(),
+                "actor_id": self.actor_id,
+                "created_at": self.now_ms,
+                "pushed_at": None,
+                "remote": False,
+            }
+            for r in batch
+        ]
+        self.session.execute(insert(Change), log)
+        self.changes.rows[entity].update(r["id"] for r in batch)
+        self._dirty_hlc = True
+        return len(batch)
+
+    def finish(self) -> ChangeSet:
+        """Persist the clock's position with the transaction; call just before commit."""
+        if self._dirty_hlc:
+            self.session.merge(SyncState(key=HLC_KEY, value=self.hlc.last()))
+        self.session.flush()
+        return self.changes
+
+
+def load_state(session: Session, key: str) -> str | None:
+    return session.scalar(select(SyncState.value).where(SyncState.key == key))
+
+
+def save_state(session: Session, key: str, value: str) -> None:
+    session.merge(SyncState(key=key, value=value))
