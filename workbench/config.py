@@ -92,5 +92,8 @@ def setup_logging(paths: Paths, level: int = logging.INFO) -> None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.setLevel(level)
-    if not any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
-        root.addHandler(handler)
+    for old in [h for h in root.handlers if getattr(h, "_workbench", False)]:
+        root.removeHandler(old)
+        old.close()
+    handler._workbench = True  # type: ignore[attr-defined]
+    root.addHandler(handler)

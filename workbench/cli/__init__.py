@@ -62,6 +62,7 @@ def open_workbench(args: argparse.Namespace) -> Any:
     paths = resolve_paths(args.data_dir)
     setup_logging(paths)
     wb = Workbench.open(paths.database)
+    _opened.append(wb)
     acting = getattr(args, "acting", None)
     if acting:
         wb.actor_id = wb.agents.get(acting).id
@@ -69,6 +70,9 @@ def open_workbench(args: argparse.Namespace) -> Any:
         local = wb.agents.local_agent()
         wb.actor_id = local.id if local else None
     return wb
+
+
+_opened: list[Any] = []
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -92,3 +96,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"workbench: unexpected error ({type(exc).__name__}: {exc}); see the log "
               "in the data directory's logs/ folder", file=sys.stderr)
         return 70
+    finally:
+        while _opened:
+            _opened.pop().close()

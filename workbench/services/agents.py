@@ -36,7 +36,9 @@ class AgentService:
             team = w.insert(Team(name=name, time_zone=time_zone, created_at=w.now_ms))
             return team.id
 
-    def create(self, name: str, email: str, role: str = "agent", team_id: str | None = None) -> AgentInfo:
+    def create(
+        self, name: str, email: str, role: str = "agent", team_id: str | None = None
+    ) -> AgentInfo:
         try:
             name = clean_line(name, "the agent's name")
             email = clean_email(email)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -37,7 +38,9 @@ class TicketService:
         self.wb = wb
 
     # -- reading -------------------------------------------------------------------------
-    def list(self, f: TicketFilter | None = None, limit: int = 50, offset: int = 0) -> list[TicketRow]:
+    def list(
+        self, f: TicketFilter | None = None, limit: int = 50, offset: int = 0
+    ) -> builtins.list[TicketRow]:
         with self.wb.read() as s:
             return [_row(r) for r in tq.ticket_rows(s, f or TicketFilter(), limit, offset)]
 
@@ -81,7 +84,7 @@ class TicketService:
         priority: str = "normal",
         channel: str = "email",
         assignee_id: str | None = None,
-        tags: list[str] | None = None,
+        tags: builtins.list[str] | None = None,
     ) -> TicketRow:
         try:
             subject = clean_line(subject, "the subject")
@@ -131,7 +134,7 @@ class TicketService:
         priority: str | None = None,
         assignee_id: str | None = None,
         unassign: bool = False,
-        tags: list[str] | None = None,
+        tags: builtins.list[str] | None = None,
         subject: str | None = None,
     ) -> TicketRow:
         """Change any of status, priority, assignee, tags, subject; each change is an event."""
@@ -163,7 +166,7 @@ class TicketService:
                     self._event(w, t, EventKind.ASSIGNEE_CHANGE, author_id=actor,
                                 old_value=t.assignee_id, new_value=new)
                     w.update(t, assignee_id=new)
-            if clean is not None and clean != list(t.tags):
+            if clean is not None and clean != builtins.list(t.tags):
                 self._event(w, t, EventKind.TAGS_CHANGE, author_id=actor,
                             old_value=",".join(t.tags), new_value=",".join(clean))
                 w.update(t, tags=clean)
@@ -231,7 +234,7 @@ class TicketService:
         detail = self.get(ref if ref else t.id)
         return next(e for e in detail.events if e.id == event_id)
 
-    def event_kinds_of(self, ticket_id: str) -> list[tuple[int, str, str | None]]:
+    def event_kinds_of(self, ticket_id: str) -> builtins.list[tuple[int, str, str | None]]:
         """(at, kind, new value) for every event of a ticket, oldest first (SLA input)."""
         with self.wb.read() as s:
             rows = s.execute(

@@ -58,10 +58,10 @@ def column_values(obj: Base) -> dict[str, Any]:
             column = prop.columns[0]
             default = column.default
             if default is not None and getattr(default, "is_scalar", False):
-                value = default.arg  # type: ignore[attr-defined]
+                value = default.arg
                 setattr(obj, key, value)
             elif default is not None and getattr(default, "is_callable", False):
-                value = default.arg(None)  # type: ignore[attr-defined]
+                value = default.arg(None)
                 setattr(obj, key, value)
         values[key] = value
     return values

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Unpack
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from workbench.domain.filters import TicketFilter
@@ -19,9 +19,9 @@ _ORDER = {
 }
 
 
-def _row_select() -> Select[Any]:
+def _row_select() -> Select[Unpack[tuple[Any, ...]]]:
     assignee = aliased(Agent)
-    return (
+    query: Select[Unpack[tuple[Any, ...]]] = (
         select(
             Ticket.id,
             Ticket.number,
@@ -43,6 +43,7 @@ def _row_select() -> Select[Any]:
         .join(Customer, Customer.id == Ticket.customer_id)
         .outerjoin(assignee, assignee.id == Ticket.assignee_id)
     )
+    return query
 
 
 def ticket_rows(
@@ -67,7 +68,7 @@ def ticket_rows(
         q = q.where(select(each.c.value).where(each.c.value == f.tag).exists())
     if f.text.strip():
         text = f.text.strip()
-        conds = [Ticket.subject.ilike(f"%{text}%")]
+        conds: list[ColumnElement[bool]] = [Ticket.subject.ilike(f"%{text}%")]
         if text.lstrip("#").isdigit():
             conds.append(Ticket.number == int(text.lstrip("#")))
         q = q.where(or_(*conds))
@@ -80,7 +81,7 @@ def ticket_rows(
 
 def count_tickets(session: Session, f: TicketFilter) -> int:
     q = select(func.count()).select_from(Ticket)
-    conds = []
+    conds: list[ColumnElement[bool]] = []
     if f.statuses:
         conds.append(Ticket.status.in_(f.statuses))
     if f.assignee_id:
