@@ -16,19 +16,19 @@ def uuid7(now_ms: int | None = None) -> str:
     """Return a new UUIDv7 as its canonical 36-character string.
 
     Within one millisecond the 74 random bits are incremented rather than redrawn, so ids
-    made by one process sort in creation order (RFC 9562, method 2 "monotonic random").
+    made by one process in the same millisecond sort in creation order (RFC 9562, method 2
+    "monotonic random"). An explicit earlier *now_ms* (imports, demo history) is honoured:
+    the id carries that time, with fresh random bits.
     """
     global _last_ms, _last_rand
     ms = time.time_ns() // 1_000_000 if now_ms is None else now_ms
     with _lock:
-        if ms <= _last_ms:
-            ms = _last_ms
-            rand = _last_rand + 1
-        else:
-            rand = int.from_bytes(os.urandom(10), "big") >> 6  # 74 bits
-        _last_ms, _last_rand = ms, rand & ((1 << 74) - 1)
-    rand_a = (_last_rand >> 62) & 0xFFF
-    rand_b = _last_rand & ((1 << 62) - 1)
+        fresh = int.from_bytes(os.urandom(10), "big") >> 6  # 74 random bits
+        rand = _last_rand + 1 if ms == _last_ms else fresh
+        rand &= (1 << 74) - 1
+        _last_ms, _last_rand = ms, rand
+    rand_a = (rand >> 62) & 0xFFF
+    rand_b = rand & ((1 << 62) - 1)
     value = (ms & ((1 << 48) - 1)) << 80 | 0x7 << 76 | rand_a << 64 | 0b10 << 62 | rand_b
     return str(uuid.UUID(int=value))
 

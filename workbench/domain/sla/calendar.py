@@ -219,7 +219,7 @@ class BusinessCalendar:
             pairs = []
             for pair in intervals:
                 if len(pair) != 2 or not all(isinstance(part, str) for part in pair):
-                    raise ValueError(f"{key}: interval {pair!r} must be [\"HH:MM\", \"HH:MM\"]")
+                    raise ValueError(f'{key}: interval {pair!r} must be ["HH:MM", "HH:MM"]')
                 pairs.append((pair[0], pair[1]))
             hours[key] = pairs
         try:
@@ -274,9 +274,9 @@ class BusinessCalendar:
         day = self.to_local(ms).date() - _ONE_DAY  # a previous day may still be open
         last_end: int | None = None
         closed_run = 0
-        # A run of closed days is bounded by the holidays plus one week; beyond that
-        # the calendar cannot open again (guarded at construction, kept as a backstop).
-        max_closed_run = len(self.holidays) + 14
+        # Each holiday can stretch a closed run by at most a week, so a longer run means
+        # the calendar never opens again (ruled out at construction; kept as a backstop).
+        max_closed_run = 7 * (len(self.holidays) + 2)
         while True:
             spans = self.day_intervals(day)
             closed_run = 0 if spans else closed_run + 1

@@ -23,8 +23,9 @@ clock); a clock that has already stopped keeps the priority it stopped under.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from enum import StrEnum
 from itertools import pairwise
 
@@ -43,7 +44,6 @@ __all__ = [
     "next_deadline",
 ]
 
-_SHORT_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _MAX_NAMED_CLOSED_DAYS = 4
 
@@ -89,7 +89,7 @@ class SlaTicket:
     created_at_ms: int
     priority: Priority
     status: TicketStatus = TicketStatus.NEW
-    events: tuple[SlaEvent, ...] = ()
+    events: Sequence[SlaEvent] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "priority", Priority(self.priority))
@@ -212,41 +212,6 @@ def _replay(ticket: SlaTicket, now_ms: int) -> _History:
     return _History(segments, status, priority, first_reply, last_reply, stopped)
 
 
-@dataclass
-class _Measure:
-    elapsed_ms: int
-    crossed_at: int | None  # when elapsed reached the target, if it did
-    idle_ms: dict[TicketStatus, int]  # business time not counted, per status
-
-
-def _measure(
-    history: _History,
-    start: int,
-    end: int,
-    target_ms: int,
-    policy: SlaPolicy,
-    calendar: BusinessCalendar,
-) -> _Measure:
-    elapsed, crossed = 0, None
-    idle: dict[TicketStatus, int] = defaultdict(int)
-    for segment in history.segments:
-        a, b = max(segment.start, start), min(segment.end, end)
-        if b <= a:
-            continue
-        business = calendar.business_ms_between(a, b)
-        if not _counts(segment.status, policy):
-            idle[segment.status] += business
-            continue
-        if crossed is None and elapsed + business >= target_ms:
-            crossed = calendar.add_business_ms(a, target_ms - elapsed)
-        elapsed += business
-    return _Measure(elapsed, crossed, dict(idle))
-
-
-def _counts(status: TicketStatus, policy: SlaPolicy) -> bool:
-    return status.is_open and not policy.pauses(status)
-
-
 @dataclass(frozen=True)
 class _Context:
     ticket: SlaTicket
@@ -254,6 +219,34 @@ class _Context:
     calendar: BusinessCalendar
     now_ms: int
     history: _History
+
+
+@dataclass
+class _Measure:
+    elapsed_ms: int
+    crossed_at: int | None  # when elapsed reached the target, if it did
+    idle_ms: dict[TicketStatus, int]  # business time not counted, per status
+
+
+def _measure(ctx: _Context, start: int, end: int, target_ms: int) -> _Measure:
+    elapsed, crossed = 0, None
+    idle: dict[TicketStatus, int] = defaultdict(int)
+    for segment in ctx.history.segments:
+        a, b = max(segment.start, start), min(segment.end, end)
+        if b <= a:
+            continue
+        business = ctx.calendar.business_ms_between(a, b)
+        if not _counts(segment.status, ctx.policy):
+            idle[segment.status] += business
+            continue
+        if crossed is None and elapsed + business >= target_ms:
+            crossed = ctx.calendar.add_business_ms(a, target_ms - elapsed)
+        elapsed += business
+    return _Measure(elapsed, crossed, dict(idle))
+
+
+def _counts(status: TicketStatus, policy: SlaPolicy) -> bool:
+    return status.is_open and not policy.pauses(status)
 
 
 def compute_sla(
@@ -276,15 +269,12 @@ def compute_sla(
 def _first_response(ctx: _Context) -> TargetClock:
     history, created = ctx.history, ctx.ticket.created_at_ms
     if history.first_reply is not None:
-        replied_at, priority = history.first_reply
-        return _settled(ctx, SlaTarget.FIRST_RESPONSE, created, replied_at, priority, "answered")
+        return _settled(ctx, SlaTarget.FIRST_RESPONSE, created, *history.first_reply, "answered")
     if history.stopped is not None and not history.status.is_open:
-        stopped_at, priority = history.stopped
-        verb = f"{history.status} without a reply"
-        clock = _settled(ctx, SlaTarget.FIRST_RESPONSE, created, stopped_at, priority, verb)
-        if clock.state is ClockState.BREACHED:
-            return clock
-        return _not_applicable(ctx, SlaTarget.FIRST_RESPONSE, f"{history.status} without a reply")
+        why = f"{history.status} without a reply"
+        clock = _settled(ctx, SlaTarget.FIRST_RESPONSE, created, *history.stopped, why)
+        breached = clock.state is ClockState.BREACHED
+        return clock if breached else _not_applicable(ctx, SlaTarget.FIRST_RESPONSE, why)
     return _live(ctx, SlaTarget.FIRST_RESPONSE, created, "created")
 
 
@@ -299,21 +289,16 @@ def _next_update(ctx: _Context) -> TargetClock:
 def _resolution(ctx: _Context) -> TargetClock:
     history, created = ctx.history, ctx.ticket.created_at_ms
     if history.stopped is not None and not history.status.is_open:
-        stopped_at, priority = history.stopped
-        return _settled(ctx, SlaTarget.RESOLUTION, created, stopped_at, priority, "solved")
+        return _settled(ctx, SlaTarget.RESOLUTION, created, *history.stopped, "solved")
     return _live(ctx, SlaTarget.RESOLUTION, created, "created")
-
-
-def _seconds(ms: int) -> int:
-    return ms // 1000
 
 
 def _settled(
     ctx: _Context, target: SlaTarget, start: int, stop: int, priority: Priority, verb: str
 ) -> TargetClock:
     target_s = ctx.policy.target_seconds(priority, target)
-    measure = _measure(ctx.history, start, stop, target_s * 1000, ctx.policy, ctx.calendar)
-    left = _seconds(target_s * 1000 - measure.elapsed_ms)
+    measure = _measure(ctx, start, stop, target_s * 1000)
+    left = _to_s(target_s * 1000 - measure.elapsed_ms)
     if measure.elapsed_ms <= target_s * 1000:
         state, due = ClockState.MET, None
         head = f"met: {verb} with {format_duration(left)} to spare"
@@ -321,19 +306,18 @@ def _settled(
         due = measure.crossed_at
         state, head = ClockState.BREACHED, f"breached: {verb} {format_duration(left)} late"
         head += f" (was due {_format_instant(ctx, due)})" if due is not None else ""
-    reasons = _reasons(ctx, start, due if due is not None else stop, measure, priority, "created")
-    return TargetClock(
-        target, state, target_s, due, left, _seconds(measure.elapsed_ms), False,
-        _explain(head, reasons),
-    )
+    end = due if due is not None else stop
+    text = _explain(head, _reasons(ctx, start, end, measure, stop, priority, "created"))
+    elapsed = _to_s(measure.elapsed_ms)
+    return TargetClock(target, state, target_s, due, left, elapsed, False, text)
 
 
 def _live(ctx: _Context, target: SlaTarget, start: int, start_label: str) -> TargetClock:
     priority, status = ctx.history.priority, ctx.history.status
     target_s = ctx.policy.target_seconds(priority, target)
     target_ms = target_s * 1000
-    measure = _measure(ctx.history, start, ctx.now_ms, target_ms, ctx.policy, ctx.calendar)
-    left = _seconds(target_ms - measure.elapsed_ms)
+    measure = _measure(ctx, start, ctx.now_ms, target_ms)
+    left = _to_s(target_ms - measure.elapsed_ms)
     counting = _counts(status, ctx.policy)
     due: int | None
     if measure.elapsed_ms > target_ms:
@@ -351,72 +335,66 @@ def _live(ctx: _Context, target: SlaTarget, start: int, start_label: str) -> Tar
         state = ClockState.WARNING if warn else ClockState.RUNNING
         head = f"due {_format_instant(ctx, due)}"
         head += f", {format_duration(left)} left" if warn else ""
-    end = due if due is not None and due > ctx.now_ms else ctx.now_ms
-    reasons = _reasons(ctx, start, end, measure, priority, start_label)
-    return TargetClock(
-        target, state, target_s, due, left, _seconds(measure.elapsed_ms),
-        counting, _explain(head, reasons),
-    )
+    end = due if due is not None else ctx.now_ms
+    text = _explain(head, _reasons(ctx, start, end, measure, ctx.now_ms, priority, start_label))
+    elapsed = _to_s(measure.elapsed_ms)
+    return TargetClock(target, state, target_s, due, left, elapsed, counting, text)
 
 
 def _not_applicable(ctx: _Context, target: SlaTarget, why: str) -> TargetClock:
     target_s = ctx.policy.target_seconds(ctx.history.priority, target)
-    return TargetClock(
-        target, ClockState.NOT_APPLICABLE, target_s, None, target_s, 0, False,
-        f"not applicable: {why}",
-    )
+    text = f"not applicable: {why}"
+    return TargetClock(target, ClockState.NOT_APPLICABLE, target_s, None, target_s, 0, False, text)
 
 
 # -- explanations -------------------------------------------------------------------------
+
+
+def _to_s(ms: int) -> int:
+    return ms // 1000
 
 
 def _explain(head: str, reasons: list[str]) -> str:
     return f"{head}: {', '.join(reasons)}" if reasons else head
 
 
+def _day_month(day: date) -> str:
+    return f"{WEEKDAY_NAMES[day.weekday()][:3]} {day.day} {_MONTHS[day.month - 1]}"
+
+
 def _format_instant(ctx: _Context, ms: int | None) -> str:
     if ms is None:
         return "?"
     local, today = ctx.calendar.to_local(ms), ctx.calendar.to_local(ctx.now_ms).date()
-    text = f"{_SHORT_DAYS[local.weekday()]} {local:%H:%M}"
-    if abs(local.date() - today) >= timedelta(days=6):
-        text = f"{_SHORT_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]}"
-        text += f" {local:%H:%M}"
-    return text
+    near = abs(local.date() - today) < timedelta(days=6)  # the weekday alone is unambiguous
+    day = WEEKDAY_NAMES[local.weekday()][:3] if near else _day_month(local.date())
+    return f"{day} {local:%H:%M}"
 
 
 def _reasons(
-    ctx: _Context, start: int, end: int, measure: _Measure, priority: Priority, label: str
+    ctx: _Context, start: int, end: int, measure: _Measure, until: int, prio: Priority, label: str
 ) -> list[str]:
     calendar, reasons = ctx.calendar, []
     if not calendar.is_always_open and not calendar.is_open(start):
-        reasons.append(
-            f"{label} out of hours, counting from {_format_instant(ctx, calendar.next_open(start))}"
-        )
-    for status, idle_ms in measure.idle_ms.items():
+        opens = _format_instant(ctx, calendar.next_open(start))
+        reasons.append(f"{label} out of hours, counting from {opens}")
+    idle = measure.idle_ms
+    if end < until:  # an overdue clock is explained by what came before its due
+        idle = _measure(ctx, start, end, 1 << 62).idle_ms
+    for status, idle_ms in idle.items():
         if idle_ms >= 1000:
             verb = "paused" if status.is_open else "stopped"
-            reasons.append(f"{format_duration(_seconds(idle_ms))} {verb} while {status}")
-    if priority is not ctx.ticket.priority:
-        reasons.append(f"re-targeted to {priority} priority")
-    if not calendar.is_always_open:
-        closed = _closed_days(calendar, start, max(start, end))
-        if closed:
-            reasons.append(closed)
+            reasons.append(f"{format_duration(_to_s(idle_ms))} {verb} while {status}")
+    if prio is not ctx.ticket.priority:
+        reasons.append(f"re-targeted to {prio} priority")
+    closed = [] if calendar.is_always_open else calendar.closed_days_between(start, end)
+    if len(closed) > _MAX_NAMED_CLOSED_DAYS or (closed and (closed[-1] - closed[0]).days >= 7):
+        reasons.append(f"{len(closed)} closed days")
+    elif closed:
+        names = [
+            f"holiday {_day_month(d)}" if d in calendar.holidays else WEEKDAY_NAMES[d.weekday()]
+            for d in closed
+        ]
+        joined = " and ".join(filter(None, [", ".join(names[:-1]), names[-1]]))
+        reasons.append(f"{joined} closed")
     return reasons
-
-
-def _closed_days(calendar: BusinessCalendar, start: int, end: int) -> str:
-    days = calendar.closed_days_between(start, end)
-    if not days:
-        return ""
-    if len(days) > _MAX_NAMED_CLOSED_DAYS or (days[-1] - days[0]).days >= 7:
-        return f"{len(days)} closed days"
-    names = [
-        f"holiday {_SHORT_DAYS[d.weekday()]} {d.day} {_MONTHS[d.month - 1]}"
-        if d in calendar.holidays
-        else WEEKDAY_NAMES[d.weekday()]
-        for d in days
-    ]
-    joined = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-    return f"{joined} closed"
