@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from workbench.domain.enums import EventKind, Priority, TicketStatus
+from workbench.domain.enums import EventKind, Priority, Role, TicketStatus
 from workbench.domain.sla import (
+    BreachAction,
     BusinessCalendar,
     SlaEvent,
     SlaPolicy,
@@ -19,7 +20,10 @@ from workbench.domain.sla import (
     default_policy,
     next_deadline,
 )
+from workbench.services.errors import NotFound, PermissionDenied, ValidationError
+from workbench.store import ticket_queries as tq
 from workbench.store.changelog import Writer
+from workbench.store.models import Agent
 from workbench.store.models import SlaCalendar as CalendarRow
 from workbench.store.models import SlaPolicy as PolicyRow
 from workbench.store.models import Ticket, TicketEvent
@@ -120,3 +124,99 @@ class SlaService:
         nxt = next_deadline(report)
         due, target = (nxt[0], str(nxt[1])) if nxt else (None, None)
         w.update(t, next_due_at=due, next_due_target=target)
+
+    def report(self, ref: str) -> SlaReport:
+        """The three clocks of a ticket right now, with their explanations."""
+        with self.wb.read() as s:
+            t = tq.find_ticket(s, ref)
+            if t is None:
+                raise NotFound(f"no ticket {ref!r}")
+            return self.report_for(s, t, self.wb.now_ms())
+
+    def save(self, policy: SlaPolicy, calendar: BusinessCalendar) -> int:
+        """Make *policy* on *calendar* the team's default (managers only).
+
+        Every open ticket is re-timed against it; returns how many were.
+        """
+        with self.wb.write() as w:
+            actor = w.session.get(Agent, w.actor_id) if w.actor_id else None
+            if actor is None or actor.role != Role.MANAGER.value:
+                raise PermissionDenied("only managers change SLA policies and calendars")
+            row = w.session.scalar(
+                select(PolicyRow).order_by(PolicyRow.is_default.desc()).limit(1)
+            )
+            if row is None:
+                cal = w.insert(CalendarRow(name=calendar.name or "Business hours",
+                                           definition=calendar.to_dict(), updated_at=w.now_ms))
+                w.insert(PolicyRow(name=policy.name or "Default", calendar_id=cal.id,
+                                   definition=policy.to_dict(), is_default=True,
+                                   updated_at=w.now_ms))
+            else:
+                cal_row = w.session.get(CalendarRow, row.calendar_id)
+                assert cal_row is not None
+                w.update(cal_row, name=calendar.name or cal_row.name,
+                         definition=calendar.to_dict(), updated_at=w.now_ms)
+                w.update(row, name=policy.name or row.name, definition=policy.to_dict(),
+                         updated_at=w.now_ms)
+            with self._lock:
+                self._cached = (policy, calendar)
+            return self._retime_open(w)
+
+    def _retime_open(self, w: Writer) -> int:
+        count = 0
+        open_statuses = [s.value for s in TicketStatus if s.is_open]
+        for t in w.session.scalars(select(Ticket).where(Ticket.status.in_(open_statuses))):
+            self.refresh_deadline(w, t)
+            count += 1
+        return count
+
+    def escalate_breached(self) -> list[str]:
+        """Apply the policy's breach action to open tickets past a deadline, once each.
+
+        The ticket is tagged ``sla-escalated`` so a ticket is escalated once per breach;
+        returns the ids of the tickets changed.
+        """
+        policy, _ = self.active()
+        if policy.breach_action is BreachAction.NONE:
+            return []
+        changed: list[str] = []
+        with self.wb.write() as w:
+            open_statuses = [s.value for s in TicketStatus if s.is_open]
+            due = w.session.scalars(
+                select(Ticket).where(
+                    Ticket.status.in_(open_statuses), Ticket.next_due_at <= w.now_ms
+                )
+            )
+            for t in due:
+                if ESCALATED_TAG in t.tags:
+                    continue
+                if policy.breach_action is BreachAction.RAISE_PRIORITY:
+                    order = [p.value for p in Priority]
+                    higher = order[max(0, order.index(t.priority) - 1)]
+                    if higher != t.priority:
+                        w.insert(TicketEvent(ticket_id=t.id, kind=EventKind.PRIORITY_CHANGE.value,
+                                             author_id=None, body="SLA breached",
+                                             old_value=t.priority, new_value=higher,
+                                             created_at=w.now_ms))
+                        w.update(t, priority=higher)
+                elif t.assignee_id is not None:
+                    w.insert(TicketEvent(ticket_id=t.id, kind=EventKind.ASSIGNEE_CHANGE.value,
+                                         author_id=None, body="SLA breached: back to the team",
+                                         old_value=t.assignee_id, new_value=None,
+                                         created_at=w.now_ms))
+                    w.update(t, assignee_id=None)
+                w.update(t, tags=sorted({*t.tags, ESCALATED_TAG}), updated_at=w.now_ms)
+                self.refresh_deadline(w, t)
+                changed.append(t.id)
+        return changed
+
+
+ESCALATED_TAG = "sla-escalated"
+
+
+def check_policy_document(data: dict[str, Any]) -> SlaPolicy:
+    """A policy from its JSON form, or a ValidationError saying what is wrong."""
+    try:
+        return SlaPolicy.from_dict(data)
+    except (ValueError, TypeError) as exc:
+        raise ValidationError(f"the SLA policy is not valid: {exc}") from exc
