@@ -23,10 +23,9 @@ from workbench.domain.sla import (
 from workbench.services.errors import NotFound, PermissionDenied, ValidationError
 from workbench.store import ticket_queries as tq
 from workbench.store.changelog import Writer
-from workbench.store.models import Agent
+from workbench.store.models import Agent, Ticket, TicketEvent
 from workbench.store.models import SlaCalendar as CalendarRow
 from workbench.store.models import SlaPolicy as PolicyRow
-from workbench.store.models import Ticket, TicketEvent
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
