@@ -26,6 +26,7 @@ from workbench.store.changelog import Writer
 from workbench.store.models import Agent, Ticket, TicketEvent
 from workbench.store.models import SlaCalendar as CalendarRow
 from workbench.store.models import SlaPolicy as PolicyRow
+from workbench.store.models.tickets import queue_rank
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -122,7 +123,8 @@ class SlaService:
         report = self.report_for(w.session, t, w.now_ms)
         nxt = next_deadline(report)
         due, target = (nxt[0], str(nxt[1])) if nxt else (None, None)
-        w.update(t, next_due_at=due, next_due_target=target)
+        rank = queue_rank(TicketStatus(t.status).is_open, due, t.created_at)
+        w.update(t, next_due_at=due, next_due_target=target, queue_rank=rank)
 
     def report(self, ref: str) -> SlaReport:
         """The three clocks of a ticket right now, with their explanations."""

@@ -11,8 +11,9 @@ from workbench.domain.filters import TicketFilter
 from workbench.domain.ids import is_uuid
 from workbench.store.models import Agent, Customer, Ticket, TicketEvent
 
+OPEN_STATUSES = {"new", "open", "pending", "on-hold"}
 _ORDER = {
-    "due": Ticket.next_due_at,
+    "due": Ticket.queue_rank,
     "created": Ticket.created_at,
     "updated": Ticket.updated_at,
     "number": Ticket.number,
@@ -72,10 +73,15 @@ def ticket_rows(
         if text.lstrip("#").isdigit():
             conds.append(Ticket.number == int(text.lstrip("#")))
         q = q.where(or_(*conds))
-    col = _ORDER.get(f.order, Ticket.next_due_at)
-    nulls_last = col.is_(None)
-    ordered = col.desc() if f.descending else col.asc()
-    q = q.order_by(nulls_last, ordered, Ticket.id).limit(limit).offset(offset)
+    if f.order == "due" and f.statuses and set(f.statuses) <= OPEN_STATUSES:
+        # Every open ticket has a queue rank, so one index walk gives deadline order.
+        q = q.where(Ticket.queue_rank.is_not(None))
+        q = q.order_by(Ticket.queue_rank.desc() if f.descending else Ticket.queue_rank, Ticket.id)
+    else:
+        col = _ORDER.get(f.order, Ticket.queue_rank)
+        ordered = col.desc() if f.descending else col.asc()
+        q = q.order_by(col.is_(None), ordered, Ticket.id)
+    q = q.limit(limit).offset(offset)
     return [dict(r._mapping) for r in session.execute(q)]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from workbench.store.models.base import Base, Id, Ms, OptMs
@@ -11,11 +11,12 @@ from workbench.store.models.base import Base, Id, Ms, OptMs
 class Ticket(Base):
     __tablename__ = "tickets"
     __sync__ = "mutable"
-    __derived__ = frozenset({"next_due_at", "next_due_target"})
+    __derived__ = frozenset({"next_due_at", "next_due_target", "queue_rank"})
     __table_args__ = (
         # The queue: open tickets by the next SLA deadline, overall and per assignee.
-        Index("ix_tickets_status_due", "status", "next_due_at"),
-        Index("ix_tickets_assignee_due", "assignee_id", "next_due_at"),
+        Index("ix_tickets_queue", "queue_rank", "id"),
+        Index("ix_tickets_assignee_queue", "assignee_id", "queue_rank", "id"),
+        Index("ix_tickets_status_updated", "status", "updated_at"),
         Index("ix_tickets_created", "created_at"),
         Index("ix_tickets_customer", "customer_id", "created_at"),
     )
@@ -38,6 +39,21 @@ class Ticket(Base):
     # Denormalised by the write path from the SLA clock: what the queue sorts by.
     next_due_at: Mapped[OptMs]
     next_due_target: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    # Queue order as one indexed key: the deadline while a clock runs, after every deadline
+    # (by creation) while paused, None once solved or closed. See queue_rank().
+    queue_rank: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+PAUSED_RANK_BASE = 1 << 52  # later than any real epoch-ms deadline
+
+
+def queue_rank(status_is_open: bool, next_due_at: int | None, created_at: int) -> int | None:
+    """The single sort key that lets one index serve the queue's "next deadline first"."""
+    if not status_is_open:
+        return None
+    if next_due_at is not None:
+        return next_due_at
+    return PAUSED_RANK_BASE + created_at
 
 
 class TicketEvent(Base):

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 16:43:26.135879
+Create Date: 2026-11-23
 """
 
 from __future__ import annotations
@@ -271,6 +271,7 @@ def upgrade() -> None:
     sa.Column('reopen_count', sa.Integer(), nullable=False),
     sa.Column('next_due_at', sa.BigInteger(), nullable=True),
     sa.Column('next_due_target', sa.String(length=16), nullable=True),
+    sa.Column('queue_rank', sa.BigInteger(), nullable=True),
     sa.ForeignKeyConstraint(['assignee_id'], ['agents.id'], name=op.f('fk_tickets_assignee_id_agents')),
     sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_tickets_customer_id_customers')),
     sa.ForeignKeyConstraint(['team_id'], ['teams.id'], name=op.f('fk_tickets_team_id_teams')),
@@ -278,10 +279,11 @@ def upgrade() -> None:
     sa.UniqueConstraint('number', name=op.f('uq_tickets_number'))
     )
     with op.batch_alter_table('tickets', schema=None) as batch_op:
-        batch_op.create_index('ix_tickets_assignee_due', ['assignee_id', 'next_due_at'], unique=False)
+        batch_op.create_index('ix_tickets_assignee_queue', ['assignee_id', 'queue_rank', 'id'], unique=False)
         batch_op.create_index('ix_tickets_created', ['created_at'], unique=False)
         batch_op.create_index('ix_tickets_customer', ['customer_id', 'created_at'], unique=False)
-        batch_op.create_index('ix_tickets_status_due', ['status', 'next_due_at'], unique=False)
+        batch_op.create_index('ix_tickets_queue', ['queue_rank', 'id'], unique=False)
+        batch_op.create_index('ix_tickets_status_updated', ['status', 'updated_at'], unique=False)
 
     op.create_table('calls',
     sa.Column('id', sa.String(length=36), nullable=False),
@@ -384,10 +386,11 @@ def downgrade() -> None:
 
     op.drop_table('calls')
     with op.batch_alter_table('tickets', schema=None) as batch_op:
-        batch_op.drop_index('ix_tickets_status_due')
+        batch_op.drop_index('ix_tickets_status_updated')
+        batch_op.drop_index('ix_tickets_queue')
         batch_op.drop_index('ix_tickets_customer')
         batch_op.drop_index('ix_tickets_created')
-        batch_op.drop_index('ix_tickets_assignee_due')
+        batch_op.drop_index('ix_tickets_assignee_queue')
 
     op.drop_table('tickets')
     with op.batch_alter_table('kb_article_versions', schema=None) as batch_op:
