@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 import time
@@ -82,12 +83,22 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     wb = open_workbench(args)
     if args.output == "-":
-        counts = export_jsonl(wb, sys.stdout)
+        # UTF-8 and \n whatever the platform's console encoding and line endings are.
+        stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
+        try:
+            counts = export_jsonl(wb, stream)
+        finally:
+            stream.flush()
+            stream.detach()
     else:
         out = Path(args.output)
         tmp = out.with_name(out.name + ".part")
-        with tmp.open("w", encoding="utf-8") as fh:
-            counts = export_jsonl(wb, fh)
+        try:
+            with tmp.open("w", encoding="utf-8", newline="\n") as fh:
+                counts = export_jsonl(wb, fh)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
         tmp.replace(out)
     total = sum(counts.values())
     print(f"exported {total:,} records", file=sys.stderr)

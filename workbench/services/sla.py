@@ -78,8 +78,12 @@ class SlaService:
 
     def _on_change(self, changes: Any) -> None:
         if changes.touches("sla_policies") or changes.touches("sla_calendars"):
-            with self._lock:
-                self._cached = None
+            self.forget_cached_policy()
+
+    def forget_cached_policy(self) -> None:
+        """Drop the cached policy; the next use reads it again (from the caller's session)."""
+        with self._lock:
+            self._cached = None
 
     def active(self, session: Session | None = None) -> tuple[SlaPolicy, BusinessCalendar]:
         """The default policy and its calendar (built-in defaults before any are stored)."""

@@ -118,6 +118,9 @@ class Writer:
         fields = column_values(obj)
         for key in obj.__derived__:
             fields.pop(key, None)
+        # The models declare no relationships, so the unit of work cannot order a parent
+        # before its child by itself: write what is pending first.
+        self.session.flush()
         self.session.add(obj)
         self._record(obj.__tablename__, fields["id"], ChangeKind.INSERT, fields)
         return obj
