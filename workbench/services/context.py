@@ -14,7 +14,8 @@ from workbench.domain.clock import Clock, SystemClock
 from workbench.domain.hlc import HybridLogicalClock
 from workbench.domain.ids import uuid7
 from workbench.store.changelog import HLC_KEY, ChangeSet, Writer, load_state, save_state
-from workbench.store.db import Database
+from workbench.services.errors import StorageError
+from workbench.store.db import Database, DatabaseError
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,10 @@ class Workbench:
 
     @classmethod
     def open(cls, path: Path, clock: Clock | None = None) -> Workbench:
-        return cls(Database(path), clock)
+        try:
+            return cls(Database(path), clock)
+        except DatabaseError as exc:
+            raise StorageError(str(exc)) from exc
 
     def close(self) -> None:
         self.db.close()

@@ -17,3 +17,7 @@ class NotFound(ServiceError, LookupError):
 
 class PermissionDenied(ServiceError):
     """The acting agent's role does not allow this change."""
+
+
+class StorageError(ServiceError):
+    """The database cannot be used (locked, damaged, or from a newer version of the app)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Unpack
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -20,9 +20,9 @@ _ORDER = {
 }
 
 
-def _row_select() -> Select[Unpack[tuple[Any, ...]]]:
+def _row_select() -> Select[*tuple[Any, ...]]:
     assignee = aliased(Agent)
-    query: Select[Unpack[tuple[Any, ...]]] = (
+    query: Select[*tuple[Any, ...]] = (
         select(
             Ticket.id,
             Ticket.number,
@@ -80,7 +80,10 @@ def ticket_rows(
     else:
         col = _ORDER.get(f.order, Ticket.queue_rank)
         ordered = col.desc() if f.descending else col.asc()
-        q = q.order_by(col.is_(None), ordered, Ticket.id)
+        if f.order in ("created", "updated"):  # never NULL: let SQLite walk the index
+            q = q.order_by(ordered, Ticket.id)
+        else:
+            q = q.order_by(col.is_(None), ordered, Ticket.id)
     q = q.limit(limit).offset(offset)
     return [dict(r._mapping) for r in session.execute(q)]
 

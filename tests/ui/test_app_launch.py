@@ -1,0 +1,83 @@
+"""Starting the app for real: threaded runner, database opened off the UI thread."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+from pytestqt.qtbot import QtBot
+from ui_test_data import Team, make_tickets
+
+from ui import app as app_module
+from ui.crash import CrashHandler
+from ui.main_window import MainWindow
+from ui.pages.queue import QueuePage
+from workbench.config import Paths
+from workbench.domain.clock import FrozenClock
+from workbench.services.context import Workbench
+
+
+@pytest.fixture
+def launched(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, paths: Paths
+) -> Iterator[list[MainWindow]]:
+    """Windows started by launch(); stopped, and their log handlers removed, afterwards."""
+    monkeypatch.setattr(CrashHandler, "install", lambda self: None)
+    windows: list[MainWindow] = []
+    handlers = list(logging.getLogger().handlers)
+    yield windows
+    for window in windows:
+        window.ctx.runner.shutdown()
+        for owned in (window.ctx.runner, window.ctx, window.ctx.theme):
+            if owned is not None:
+                owned.deleteLater()
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if h not in handlers]:
+        root.removeHandler(handler)
+        handler.close()
+
+
+def start(qtbot: QtBot, launched: list[MainWindow], paths: Paths, acting: str | None
+          ) -> MainWindow:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    window = app_module.launch(app, str(paths.data_dir), acting)
+    qtbot.addWidget(window)
+    launched.append(window)
+    return window
+
+
+def test_launch_shows_the_window_then_fills_it_from_the_worker(
+    qtbot: QtBot, launched: list[MainWindow], paths: Paths, wb: Workbench,
+    clock: FrozenClock, team: Team,
+) -> None:
+    make_tickets(wb, clock, team.customers[0], 3)
+    window = start(qtbot, launched, paths, "sam@example.com")
+    assert window.isVisible()
+    queue = window.page("queue")
+    assert isinstance(queue, QueuePage)
+
+    qtbot.waitUntil(lambda: window.ctx.is_ready and queue.model.rowCount() == 3, timeout=10_000)
+
+    assert window.ctx.agent is not None and window.ctx.agent.name == "Sam Okafor"
+    label = window.statusBar().findChild(QLabel, "acting-agent")
+    assert label is not None and "Sam Okafor" in label.text()
+    assert window.commands.action("ticket.new").isEnabled()
+
+
+def test_an_unknown_acting_agent_is_explained_and_the_app_exits(
+    qtbot: QtBot, launched: list[MainWindow], paths: Paths, team: Team,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    messages: list[str] = []
+    codes: list[int] = []
+    monkeypatch.setattr(QMessageBox, "critical",
+                        lambda _parent, _title, text: messages.append(text))
+    # the real exit() would leave Qt's "quit now" flag set for the tests that follow
+    monkeypatch.setattr(QApplication, "exit", staticmethod(codes.append))
+    start(qtbot, launched, paths, "nobody@example.com")
+    qtbot.waitUntil(lambda: bool(codes), timeout=10_000)
+    assert messages == ["No agent called 'nobody@example.com'."]
+    assert codes == [app_module.EXIT_USAGE]

@@ -1,0 +1,150 @@
+"""Commands declared once — id, title, shortcut, handler, when enabled — made QActions in one place.
+
+Menus, toolbars, buttons and (later) a command palette all use the QAction of a command, so
+they agree on its title, shortcut and enabled state.
+
+Keyboard map:
+
+=================  ================================================================
+Alt+1 … Alt+5      go to Queue, Customers, Knowledge, Metrics, Settings
+Ctrl+N             new ticket
+Ctrl+F             find (focuses the search box of the page, the queue's otherwise)
+Ctrl+Shift+S       sync now (disabled until a team server is configured)
+Ctrl+Q             quit
+=================  ================================================================
+
+Navigation uses Alt+digit rather than Ctrl+digit because Ctrl+1 … Ctrl+5 are kept for the
+queue's own views (All open, My open, …) so an agent can switch views without leaving it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QStyle, QWidget
+
+from ui.i18n import QT_TRANSLATE_NOOP
+
+_CONTEXT = "commands"
+
+# (page id, title, icon): the navigation order; Alt+<position> goes to each.
+PAGES: tuple[tuple[str, str, QStyle.StandardPixmap], ...] = (
+    ("queue", QT_TRANSLATE_NOOP("commands", "Queue"),
+     QStyle.StandardPixmap.SP_FileDialogDetailedView),
+    ("customers", QT_TRANSLATE_NOOP("commands", "Customers"),
+     QStyle.StandardPixmap.SP_DirHomeIcon),
+    ("knowledge", QT_TRANSLATE_NOOP("commands", "Knowledge"),
+     QStyle.StandardPixmap.SP_FileDialogInfoView),
+    ("metrics", QT_TRANSLATE_NOOP("commands", "Metrics"),
+     QStyle.StandardPixmap.SP_FileDialogContentsView),
+    ("settings", QT_TRANSLATE_NOOP("commands", "Settings"),
+     QStyle.StandardPixmap.SP_ComputerIcon),
+)
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate(_CONTEXT, text)
+
+
+def page_title(page_id: str) -> str:
+    return next(tr(title) for pid, title, _icon in PAGES if pid == page_id)
+
+
+@dataclass(frozen=True)
+class Command:
+    """One thing the user can do, however it is reached."""
+
+    id: str
+    title: str
+    handler: Callable[[], object]
+    shortcut: str = ""
+    enabled_when: Callable[[], bool] | None = None
+    disabled_tip: str = ""
+    tip: str = ""
+    icon: QStyle.StandardPixmap | None = None
+    role: QAction.MenuRole = QAction.MenuRole.NoRole
+
+
+class CommandHost(Protocol):
+    """What the commands act on (the main window)."""
+
+    def show_page(self, page_id: str) -> None: ...
+    def new_ticket(self) -> object: ...
+    def focus_find(self) -> None: ...
+    def sync_now(self) -> None: ...
+    def quit_app(self) -> None: ...
+    def show_about(self) -> None: ...
+    def database_ready(self) -> bool: ...
+    def sync_configured(self) -> bool: ...
+
+
+def declare_commands(host: CommandHost) -> list[Command]:
+    """Every command of the main window, in menu order."""
+
+    def go(page_id: str) -> Callable[[], None]:
+        return lambda: host.show_page(page_id)
+
+    commands = [
+        Command(f"go.{pid}", tr("Go to %1").replace("%1", tr(title)), go(pid),
+                shortcut=f"Alt+{n}", icon=icon)
+        for n, (pid, title, icon) in enumerate(PAGES, start=1)
+    ]
+    commands += [
+        Command("ticket.new", tr("&New ticket…"), host.new_ticket, shortcut="Ctrl+N",
+                enabled_when=host.database_ready, disabled_tip=tr("The database is opening"),
+                tip=tr("Open a ticket for a customer"),
+                icon=QStyle.StandardPixmap.SP_FileIcon),
+        Command("find", tr("&Find…"), host.focus_find, shortcut="Ctrl+F",
+                tip=tr("Search the tickets or customers on screen")),
+        Command("sync.now", tr("&Sync now"), host.sync_now, shortcut="Ctrl+Shift+S",
+                enabled_when=host.sync_configured,
+                disabled_tip=tr("No team server configured"),
+                tip=tr("Send local changes to the team server and fetch theirs"),
+                icon=QStyle.StandardPixmap.SP_BrowserReload),
+        Command("app.quit", tr("&Quit"), host.quit_app,
+                shortcut="Ctrl+Q", role=QAction.MenuRole.QuitRole),
+        Command("app.about", tr("&About Support Workbench"), host.show_about,
+                role=QAction.MenuRole.AboutRole),
+    ]
+    return commands
+
+
+class CommandRegistry:
+    """The QActions of a set of commands, owned by (and active anywhere in) *window*."""
+
+    def __init__(self, window: QWidget, commands: Iterable[Command]) -> None:
+        self._commands = {c.id: c for c in commands}
+        self._actions: dict[str, QAction] = {}
+        style = window.style()
+        for command in self._commands.values():
+            action = QAction(command.title, window)
+            action.setObjectName(command.id)
+            if command.shortcut:
+                action.setShortcut(QKeySequence(command.shortcut))
+            if command.icon is not None and style is not None:
+                action.setIcon(style.standardIcon(command.icon))
+            action.setMenuRole(command.role)
+            action.setStatusTip(command.tip)
+            action.triggered.connect(lambda _checked=False, c=command: c.handler())
+            window.addAction(action)
+            self._actions[command.id] = action
+        self.refresh()
+
+    def action(self, command_id: str) -> QAction:
+        return self._actions[command_id]
+
+    def __iter__(self) -> Iterator[QAction]:
+        return iter(self._actions.values())
+
+    def refresh(self) -> None:
+        """Re-evaluate every command's enabled state (and the tooltip saying why not)."""
+        for command_id, command in self._commands.items():
+            action = self._actions[command_id]
+            enabled = command.enabled_when() if command.enabled_when else True
+            action.setEnabled(enabled)
+            tip = command.tip if enabled else command.disabled_tip
+            action.setToolTip(tip or command.title.replace("&", "").rstrip("…"))

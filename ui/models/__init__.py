@@ -1,0 +1,1 @@
+"""Qt item models over service results: lazy, paged, holding only what was fetched."""
