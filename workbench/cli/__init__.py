@@ -32,7 +32,7 @@ def emit(args: argparse.Namespace, data: Any, human: Callable[[], str]) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from workbench.cli import customers, data, tickets
+    from workbench.cli import customers, data, search, tickets
 
     parser = argparse.ArgumentParser(
         prog="workbench",
@@ -52,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     data.register(sub)
     tickets.register(sub)
     customers.register(sub)
+    search.register(sub)
     return parser
 
 

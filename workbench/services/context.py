@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from workbench.domain.clock import Clock, SystemClock
 from workbench.domain.hlc import HybridLogicalClock
 from workbench.domain.ids import uuid7
-from workbench.store.changelog import HLC_KEY, ChangeSet, Writer, load_state, save_state
 from workbench.services.errors import StorageError
+from workbench.store.changelog import HLC_KEY, ChangeSet, Writer, load_state, save_state
 from workbench.store.db import Database, DatabaseError
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,7 @@ class Workbench:
         # Imported here to keep the service modules free to import this one.
         from workbench.services.agents import AgentService
         from workbench.services.customers import CustomerService
+        from workbench.services.search import SearchService
         from workbench.services.sla import SlaService
         from workbench.services.tickets import TicketService
 
@@ -57,6 +58,7 @@ class Workbench:
         self.customers = CustomerService(self)
         self.sla = SlaService(self)
         self.tickets = TicketService(self)
+        self.search = SearchService(self)
 
     @classmethod
     def open(cls, path: Path, clock: Clock | None = None) -> Workbench:

@@ -57,3 +57,9 @@ def test_connections_use_wal_foreign_keys_full_sync_and_a_busy_timeout(tmp_path:
         assert s.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
         assert s.execute(text("PRAGMA busy_timeout")).scalar() == 5000
     db.close()
+
+
+def test_the_fast_path_head_names_the_newest_migration() -> None:
+    from workbench.store.migrate import HEAD
+
+    assert head_revision() == HEAD
