@@ -32,7 +32,7 @@ def emit(args: argparse.Namespace, data: Any, human: Callable[[], str]) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from workbench.cli import customers, data, search, tickets
+    from workbench.cli import customers, data, history, search, tickets
 
     parser = argparse.ArgumentParser(
         prog="workbench",
@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     tickets.register(sub)
     customers.register(sub)
     search.register(sub)
+    history.register(sub)
     return parser
 
 

@@ -49,7 +49,11 @@ class Workbench:
         self.hlc = HybridLogicalClock(node, self.clock, last)
         # Imported here to keep the service modules free to import this one.
         from workbench.services.agents import AgentService
+        from workbench.services.calls import CallService
         from workbench.services.customers import CustomerService
+        from workbench.services.handoffs import HandoffService
+        from workbench.services.history import HistoryService
+        from workbench.services.merge import MergeService
         from workbench.services.search import SearchService
         from workbench.services.sla import SlaService
         from workbench.services.tickets import TicketService
@@ -59,6 +63,10 @@ class Workbench:
         self.sla = SlaService(self)
         self.tickets = TicketService(self)
         self.search = SearchService(self)
+        self.history = HistoryService(self)
+        self.calls = CallService(self)
+        self.handoffs = HandoffService(self)
+        self.merge = MergeService(self)
 
     @classmethod
     def open(cls, path: Path, clock: Clock | None = None) -> Workbench:

@@ -73,7 +73,8 @@ class TicketEvent(Base):
 
 class SurveyAnswer(Base):
     __tablename__ = "survey_answers"
-    __sync__ = "append"
+    # The answer never changes; only a customer merge re-points customer_id (services/merge.py).
+    __sync__ = "mutable"
     __table_args__ = (Index("ix_survey_answers_kind_at", "kind", "answered_at"),)
     id: Mapped[Id]
     kind: Mapped[str] = mapped_column(String(8))
