@@ -20,6 +20,7 @@ from workbench.store.db import Database, DatabaseError
 log = logging.getLogger(__name__)
 
 NODE_KEY = "node_id"
+CLOCK_OFFSET_KEY = "clock_offset_ms"
 ChangeListener = Callable[[ChangeSet], None]
 
 
@@ -45,8 +46,11 @@ class Workbench:
                 node = uuid7(self.clock.now_ms())
                 save_state(s, NODE_KEY, node)
             last = load_state(s, HLC_KEY)
+            offset = load_state(s, CLOCK_OFFSET_KEY)
         self.node_id = node
         self.hlc = HybridLogicalClock(node, self.clock, last)
+        # The team server's view of the time, learnt at the last sync (see workbench.sync).
+        self.hlc.offset_ms = int(offset or 0)
         # Imported here to keep the service modules free to import this one.
         from workbench.services.agents import AgentService
         from workbench.services.calls import CallService

@@ -1,0 +1,1 @@
+"""Server settings, database access and security primitives."""
