@@ -98,7 +98,7 @@ class MainWindow(QMainWindow):
         def knowledge() -> QWidget:
             from ui.pages.knowledge import knowledge_page
 
-            return knowledge_page()
+            return knowledge_page(self.ctx)
 
         def metrics() -> QWidget:
             from ui.pages.metrics import metrics_page

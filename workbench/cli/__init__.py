@@ -32,7 +32,7 @@ def emit(args: argparse.Namespace, data: Any, human: Callable[[], str]) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from workbench.cli import customers, data, history, search, sync, tickets
+    from workbench.cli import customers, data, history, kb, search, sync, tickets
 
     parser = argparse.ArgumentParser(
         prog="workbench",
@@ -54,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     customers.register(sub)
     search.register(sub)
     history.register(sub)
+    kb.register(sub)
     sync.register(sub)
     return parser
 

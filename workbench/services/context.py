@@ -57,6 +57,7 @@ class Workbench:
         from workbench.services.customers import CustomerService
         from workbench.services.handoffs import HandoffService
         from workbench.services.history import HistoryService
+        from workbench.services.kb import KbService
         from workbench.services.merge import MergeService
         from workbench.services.search import SearchService
         from workbench.services.sla import SlaService
@@ -71,6 +72,7 @@ class Workbench:
         self.calls = CallService(self)
         self.handoffs = HandoffService(self)
         self.merge = MergeService(self)
+        self.kb = KbService(self)
 
     @classmethod
     def open(cls, path: Path, clock: Clock | None = None) -> Workbench:
