@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -32,7 +33,7 @@ def emit(args: argparse.Namespace, data: Any, human: Callable[[], str]) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from workbench.cli import customers, data, history, kb, search, sync, tickets
+    from workbench.cli import customers, data, history, kb, metrics, search, sync, tickets
 
     parser = argparse.ArgumentParser(
         prog="workbench",
@@ -55,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.register(sub)
     history.register(sub)
     kb.register(sub)
+    metrics.register(sub)
     sync.register(sub)
     return parser
 
@@ -92,6 +94,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ServiceError, CliError, ValueError) as exc:
         print(f"workbench: {exc}", file=sys.stderr)
         return 2 if isinstance(exc, CliError) else 1
+    except BrokenPipeError:
+        # The reader went away (`workbench ... | head`): not an error worth a message.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("workbench: interrupted", file=sys.stderr)
         return 130
