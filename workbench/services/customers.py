@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import builtins
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from zoneinfo import available_timezones
 
@@ -12,6 +15,7 @@ from workbench.domain.ids import is_uuid
 from workbench.domain.validation import clean_email, clean_line, clean_tags
 from workbench.services.dto import CustomerInfo
 from workbench.services.errors import NotFound, ValidationError
+from workbench.store import customer_queries as cq
 from workbench.store.models import Agent, Customer, CustomerPreference, Ticket
 
 if TYPE_CHECKING:
@@ -22,6 +26,14 @@ if TYPE_CHECKING:
 PLANS = ("free", "standard", "premium", "enterprise")
 OPEN_STATUSES = [s.value for s in TicketStatus if s.is_open]
 _ZONES: set[str] = set()
+
+
+@dataclass(frozen=True)
+class CustomerActivity:
+    """What the customer list shows beside a name: open tickets and the last contact."""
+
+    open_tickets: int = 0
+    last_contact_at: int | None = None
 
 
 def check_zone(zone: str) -> str:
@@ -154,10 +166,30 @@ class CustomerService:
             elif w.update(pref, value=value):
                 w.update(pref, updated_at=w.now_ms)
 
-    def list(self, query: str = "", limit: int = 50, offset: int = 0) -> list[CustomerInfo]:
-        """Customers by name; *query* matches name, e-mail, phone or organisation."""
+    def remove_preference(self, ref: str, key: str) -> bool:
+        """Forget one preference (a tombstone keeps it forgotten); False if it was not set."""
+        with self.wb.write() as w:
+            c = self._find(w.session, ref)
+            pref = w.session.scalar(
+                select(CustomerPreference).where(
+                    CustomerPreference.customer_id == c.id, CustomerPreference.key == key.strip()
+                )
+            )
+            if pref is None:
+                return False
+            w.delete(pref)
+            w.update(c, updated_at=w.now_ms)  # listeners of "customers" hear of it
+            return True
+
+    def list(
+        self, query: str = "", limit: int = 50, offset: int = 0, owner_id: str | None = None
+    ) -> list[CustomerInfo]:
+        """Customers by name; *query* matches name, e-mail, phone or organisation;
+        *owner_id* keeps only the customers that agent owns."""
         with self.wb.read() as s:
             q = select(Customer).order_by(Customer.name, Customer.id)
+            if owner_id is not None:
+                q = q.where(Customer.owner_id == owner_id)
             if query.strip():
                 pattern = f"%{query.strip()}%"
                 q = q.where(
@@ -170,6 +202,22 @@ class CustomerService:
                 )
             return [_info(s, c) for c in s.scalars(q.limit(limit).offset(offset))]
 
-    def count(self) -> int:
+    def by_ids(self, ids: Sequence[str]) -> builtins.list[CustomerInfo]:
+        """The customers of *ids* in that order (search hits); ids not found are skipped."""
         with self.wb.read() as s:
-            return s.scalar(select(func.count()).select_from(Customer)) or 0
+            found = cq.customers_by_ids(s, set(ids))
+            return [_info(s, found[i]) for i in dict.fromkeys(ids) if i in found]
+
+    def activity(self, ids: Sequence[str]) -> dict[str, CustomerActivity]:
+        """Open tickets and last contact of a page of customers, in two grouped queries."""
+        with self.wb.read() as s:
+            counts = cq.open_ticket_counts(s, set(ids))
+            last = cq.last_contacts(s, set(ids))
+        return {i: CustomerActivity(counts.get(i, 0), last.get(i)) for i in ids}
+
+    def count(self, owner_id: str | None = None) -> int:
+        with self.wb.read() as s:
+            q = select(func.count()).select_from(Customer)
+            if owner_id is not None:
+                q = q.where(Customer.owner_id == owner_id)
+            return s.scalar(q) or 0

@@ -1,0 +1,1 @@
+"""The customer screens: profile, preferences, timeline, calls, hand-offs and merging."""
