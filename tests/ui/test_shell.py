@@ -14,6 +14,7 @@ from ui_test_data import Team, make_tickets, plain
 from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.models.ticket_table import QueueView
+from ui.pages.knowledge import KnowledgePage
 from ui.pages.queue import QueuePage
 from workbench.domain.clock import FrozenClock
 from workbench.services.context import Workbench
@@ -71,6 +72,17 @@ def test_ctrl_f_focuses_the_search_of_the_page(qtbot: QtBot, window: MainWindow)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     window.show_page("knowledge")
+    QTest.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page_id() == "knowledge"
+    assert window.findChild(KnowledgePage).filter.hasFocus()
+
+
+def test_ctrl_f_on_a_page_without_search_goes_to_the_queue_search(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.show_page("settings")
     QTest.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.current_page_id() == "queue"
     assert queue_of(window).search.hasFocus()

@@ -87,23 +87,28 @@ def test_killing_the_client_mid_sync_loses_and_duplicates_nothing(
         other.login("ravi@example.com")
         other.sync()
         rng = random.Random(7)
-        kills = 0
-        for round_ in range(2):
-            _edit(data, 25, seed=round_)
-            for k in range(40):
-                cust = other.wb.customers.create(f"Remote {round_}-{k}")
-                other.wb.tickets.create("Remote ticket", cust.id, body="x")
-            other.sync()
-            for _ in range(6):
-                proc = subprocess.Popen(
-                    [sys.executable, "-m", "workbench.cli.sync", "--data-dir", str(data),
-                     "sync", "--batch-size", "15", "--page-size", "15"],
-                    env=_env(tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                time.sleep(rng.uniform(0.4, 1.6))
-                if proc.poll() is None:
-                    proc.send_signal(signal.SIGKILL)
-                    kills += 1
-                proc.wait()
+        kills = attempts = 0
+        latest = 1.6  # the longest wait before a kill; shrinks when syncs finish first
+        # Keep going until 12 syncs were really killed mid-way, however fast this machine is.
+        while kills < 12 and attempts < 60:
+            if attempts % 6 == 0:  # fresh work on both sides, so there is always a sync to cut
+                _edit(data, 25, seed=attempts)
+                for k in range(40):
+                    cust = other.wb.customers.create(f"Remote {attempts}-{k}")
+                    other.wb.tickets.create("Remote ticket", cust.id, body="x")
+                other.sync()
+            attempts += 1
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "workbench.cli.sync", "--data-dir", str(data),
+                 "sync", "--batch-size", "15", "--page-size", "15"],
+                env=_env(tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(rng.uniform(0.2, latest))
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGKILL)
+                kills += 1
+            else:
+                latest = max(0.3, latest * 0.7)
+            proc.wait()
         assert kills >= 12
         for _ in range(2):
             final = _cli(tmp_path, data, "sync", "--json")
