@@ -59,6 +59,7 @@ class Workbench:
         from workbench.services.history import HistoryService
         from workbench.services.kb import KbService
         from workbench.services.merge import MergeService
+        from workbench.services.metrics import MetricsService
         from workbench.services.search import SearchService
         from workbench.services.sla import SlaService
         from workbench.services.tickets import TicketService
@@ -73,6 +74,7 @@ class Workbench:
         self.handoffs = HandoffService(self)
         self.merge = MergeService(self)
         self.kb = KbService(self)
+        self.metrics = MetricsService(self)
 
     @classmethod
     def open(cls, path: Path, clock: Clock | None = None) -> Workbench:

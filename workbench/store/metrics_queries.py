@@ -109,7 +109,7 @@ def ticket_share(db: SqlRunner, scope: Scope) -> float:
     sql = "SELECT (SELECT MIN(created_at) FROM tickets), (SELECT MAX(created_at) FROM tickets)"
     low, high = db.rows(sql, {})[0]
     overlap = min(high + 1, scope.end_ms) - max(low, scope.start_ms) if low is not None else 0
-    return float(max(0, overlap) / (high + 1 - low)) if overlap > 0 else 0.0
+    return overlap / (high + 1 - low) if overlap > 0 else 0.0
 
 
 def _tickets(scope: Scope, t: str = "t") -> str:
@@ -155,11 +155,9 @@ def day_bucket(column: str, bounds: Sequence[int]) -> str:
         if not runs or runs[-1][2] != length:
             runs.append((k, bounds[k], length))
     exprs = [f"{k} + ({column} - {start}) / {length}" for k, start, length in runs]
-    if len(exprs) == 1:
-        return exprs[0]
     whens = " ".join(f"WHEN {column} < {runs[i + 1][1]} THEN {exprs[i]}"
                      for i in range(len(runs) - 1))
-    return f"(CASE {whens} ELSE {exprs[-1]} END)"
+    return f"(CASE {whens} ELSE {exprs[-1]} END)" if whens else exprs[0]
 
 
 def by_day_and_agent(db: SqlRunner, scope: Scope, bounds: Sequence[int],
@@ -199,23 +197,24 @@ def instants(db: SqlRunner, scope: Scope, cohort: str, until: str) -> list[Row]:
 def resolution_histogram(db: SqlRunner, scope: Scope) -> list[Row]:
     """(seconds to solve, tickets, first-contact resolutions, repeat contacts), ascending,
     over the tickets whose last solve is in the period (definitions: docs/metrics.md)."""
-    replies = f"""(SELECT COUNT(*) FROM ticket_events e WHERE e.ticket_id = t.id
-                   AND e.kind = {_REPLY} AND e.author_id IS NOT NULL)"""
+    replies = "t.agent_replies" if scope.schema.has("agent_replies") else f"""(SELECT COUNT(*)
+        FROM ticket_events e WHERE e.ticket_id = t.id AND e.kind = {_REPLY}
+          AND e.author_id IS NOT NULL)"""
     # rowid, not id: the customer index covers it, so the probe never reads the table.
-    repeat = """t.reopen_count > 0 OR EXISTS (SELECT 1 FROM tickets n
-                 WHERE n.customer_id = t.customer_id AND n.created_at > t.solved_at
-                   AND n.created_at <= t.solved_at + :repeat_ms AND n.rowid <> t.rowid)"""
-    # The same, kept per ticket by the write path:
-    replies = "t.agent_replies" if scope.schema.has("agent_replies") else replies
-    repeat = "t.repeat_contact" if scope.schema.has("repeat_contact") else repeat
-    # The tickets whose first call resolved them, built once rather than probed per ticket;
-    # SQLite returns the bare columns of the row holding MIN(started_at).
-    first_call = """(SELECT ticket_id FROM (SELECT ticket_id, resolved_on_call AS resolved,
-                   MIN(started_at) FROM calls WHERE ticket_id IS NOT NULL GROUP BY ticket_id)
-                 WHERE resolved)"""
+    repeat = "t.repeat_contact" if scope.schema.has("repeat_contact") else """t.reopen_count > 0
+        OR EXISTS (SELECT 1 FROM tickets n WHERE n.customer_id = t.customer_id
+          AND n.created_at > t.solved_at AND n.created_at <= t.solved_at + :repeat_ms
+          AND n.rowid <> t.rowid)"""
+    # Resolved on the ticket's first call: for a large share of all tickets, the set built
+    # once (SQLite returns the bare columns of the MIN(started_at) row), else a probe each.
+    first_call = """t.id IN (SELECT ticket_id FROM (SELECT ticket_id, resolved_on_call AS ok,
+        MIN(started_at) FROM calls WHERE ticket_id IS NOT NULL GROUP BY ticket_id) WHERE ok)"""
+    if not scope.scan:
+        first_call = """COALESCE((SELECT c.resolved_on_call FROM calls c WHERE c.ticket_id = t.id
+                                   ORDER BY c.started_at, c.id LIMIT 1), 0) = 1"""
     sql = f"""
         SELECT MAX(0, t.solved_at - t.created_at) / 1000 AS s, COUNT(*),
-          SUM({replies} = 1 OR t.id IN {first_call}), SUM({repeat})
+          SUM({replies} = 1 OR {first_call}), SUM({repeat})
         FROM {_cohort(scope)}
         WHERE t.solved_at >= :start AND t.solved_at < :end{_tickets(scope)}
         GROUP BY s ORDER BY s"""

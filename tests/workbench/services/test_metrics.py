@@ -10,6 +10,7 @@ import pytest
 from workbench.domain import kpi
 from workbench.domain.clock import FrozenClock, parse_iso
 from workbench.domain.sla import BusinessCalendar, default_policy
+from workbench.services import metrics
 from workbench.services.context import Workbench
 from workbench.services.metrics import CURRENT_ONLY, FIGURES, MetricsService
 from workbench.services.sla import sla_ticket
@@ -374,3 +375,12 @@ def test_stored_facts_give_the_same_figures_as_the_clock(seeded: Seeded, verdict
     assert service._schema is not None and service._schema.has(*FACT_COLUMNS)
     assert after.flat() == before.flat()
     assert after.series == before.series
+
+
+@pytest.mark.parametrize("share", [-1.0, 2.0])  # always, never a table scan
+def test_table_scans_and_index_reads_give_the_same_figures(
+    seeded: Seeded, share: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = MetricsService(seeded.wb).compute(*MARCH).flat()
+    monkeypatch.setattr(metrics, "SCAN_SHARE", share)
+    assert MetricsService(seeded.wb).compute(*MARCH).flat() == expected
