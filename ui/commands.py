@@ -14,7 +14,8 @@ Ctrl+Q             quit
 =================  ================================================================
 
 Navigation uses Alt+digit rather than Ctrl+digit because Ctrl+1 … Ctrl+5 are kept for the
-queue's own views (All open, My open, …) so an agent can switch views without leaving it.
+queue's own views (My open, Unassigned, Breaching within 1 h, Breached, Pending) so an agent
+can switch views without leaving it.
 """
 
 from __future__ import annotations

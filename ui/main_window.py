@@ -78,8 +78,11 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self._build_menus()
-        self.setStatusBar(WorkbenchStatusBar(ctx))
+        status = WorkbenchStatusBar(ctx)
+        status.handoffs_button.clicked.connect(self.show_handoffs)
+        self.setStatusBar(status)
         ctx.ready.connect(self.commands.refresh)
+        ctx.ready.connect(self._watch_deadlines)
         self._restore_layout()
 
     def _page_factories(self) -> list[tuple[str, PageFactory]]:
@@ -93,7 +96,9 @@ class MainWindow(QMainWindow):
         def customers() -> QWidget:
             from ui.pages.customers import CustomersPage
 
-            return CustomersPage(self.ctx)
+            page = CustomersPage(self.ctx)
+            page.open_ticket_requested.connect(self.open_ticket)
+            return page
 
         def knowledge() -> QWidget:
             from ui.pages.knowledge import knowledge_page
@@ -113,6 +118,12 @@ class MainWindow(QMainWindow):
         factories = {"queue": queue, "customers": customers, "knowledge": knowledge,
                      "metrics": metrics, "settings": settings}
         return [(page_id, factories[page_id]) for page_id, _title, _icon in PAGES]
+
+    def _watch_deadlines(self) -> None:
+        """Breach escalation and the agent's SLA notices run whichever page shows first."""
+        from ui.ticket.watch import SlaWatch
+
+        SlaWatch.of(self.ctx, self.window)
 
     def page(self, page_id: str) -> QWidget:
         """A page of the window (built now if it was never shown)."""
@@ -196,6 +207,17 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 tr("Ticket %1 created").replace("%1", dialog.created.key), 5000
             )
+
+    def open_ticket(self, ticket_id: str) -> None:
+        from ui.ticket.view import open_ticket
+
+        open_ticket(self.ctx, ticket_id, self)
+
+    def show_handoffs(self) -> None:
+        """The Customers page with the hand-offs waiting for the acting agent."""
+        self.show_page("customers")
+        page = self.page("customers")
+        page.show_handoffs()  # type: ignore[attr-defined]
 
     def focus_find(self) -> None:
         page = self.page(self.current_page_id())

@@ -1,4 +1,4 @@
-"""The main window's status bar: who is acting, the sync state and a clock.
+"""The main window's status bar: who is acting, hand-offs waiting, the sync state, a clock.
 
 The clock changes as each minute begins (:class:`MinuteTimer`), reading the app's clock so
 a test with a frozen clock sees a fixed time.
@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLocale
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QWidget
 
 from ui import formatting, labels
 from ui.context import AppContext
+from ui.ops import Changes
 from ui.widgets.minute_timer import MinuteTimer
 
 if TYPE_CHECKING:
@@ -32,16 +33,26 @@ class WorkbenchStatusBar(QStatusBar):
         self.sync_label.setToolTip(
             self.tr("Everything is saved on this workstation. Team sync comes with a server.")
         )
+        # Hand-offs waiting for the acting agent; a click opens them on the Customers page.
+        self.handoffs_button = QPushButton()
+        self.handoffs_button.setObjectName("pending-handoffs")
+        self.handoffs_button.setFlat(True)
+        self.handoffs_button.setStyleSheet("color: #c62828; font-weight: 600;")
+        self.handoffs_button.hide()
         self.clock_label = QLabel()
         self.clock_label.setObjectName("clock")
         self.addWidget(self.agent_label)
+        self.addPermanentWidget(self.handoffs_button)
         self.addPermanentWidget(self.sync_label)
         self.addPermanentWidget(self.clock_label)
         self._minute = MinuteTimer(self)
         self._minute.minute.connect(self.update_clock)
         ctx.agent_changed.connect(self.show_agent)
+        ctx.agent_changed.connect(self.update_handoffs)
+        ctx.runner.changes_applied.connect(self._on_changes)
         if ctx.is_ready:
             self.show_agent(ctx.agent)
+            self.update_handoffs()
         self.update_clock()
 
     def show_agent(self, agent: AgentInfo | None) -> None:
@@ -53,6 +64,22 @@ class WorkbenchStatusBar(QStatusBar):
             .replace("%1", formatting.isolate(agent.name))
             .replace("%2", labels.role_label(agent.role))
         ))
+
+    def update_handoffs(self, _agent: object = None) -> None:
+        if self._ctx.agent is None:
+            self.handoffs_button.hide()
+            return
+        agent_id = self._ctx.agent.id
+        self._ctx.runner.run_op(lambda wb: len(wb.handoffs.inbox(agent_id)), self._show_handoffs,
+                                lambda _exc: self.handoffs_button.hide(), owner=self)
+
+    def _show_handoffs(self, count: int) -> None:
+        self.handoffs_button.setText(self.tr("%n hand-off(s) to acknowledge", "", count))
+        self.handoffs_button.setVisible(count > 0)
+
+    def _on_changes(self, changes: Changes, _initiator: object | None) -> None:
+        if changes.touches("handoffs"):
+            self.update_handoffs()
 
     def update_clock(self) -> None:
         now = formatting.local_datetime(self._ctx.now_ms())

@@ -10,7 +10,7 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex
 from ui_test_data import Team, make_tickets
 
 from ui.context import AppContext
-from ui.models.ticket_table import QueueView, TicketTableModel, view_filter
+from ui.models.ticket_table import QueueQuery, QueueView, TicketTableModel, view_filter
 from ui.ops import OpRunner
 from workbench.domain.clock import FrozenClock
 from workbench.services.context import Workbench
@@ -42,26 +42,30 @@ def test_pages_lazily_and_never_holds_more_than_was_fetched(
     assert not model.canFetchMore(QModelIndex())
     model.fetchMore(QModelIndex())
     assert model.rowCount() == 12
-    assert keys(model) == [t.key for t in wb.tickets.list(view_filter(QueueView.ALL_OPEN),
-                                                          limit=100)]
+    every = view_filter(QueueQuery(QueueView.ALL_OPEN), None, clock.now_ms())
+    assert keys(model) == [t.key for t in wb.tickets.list(every, limit=100)]
 
 
-def test_each_page_is_one_bounded_service_call(
+def test_each_page_is_one_bounded_keyset_call(
     wb: Workbench, clock: FrozenClock, team: Team, model: TicketTableModel,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Deep pages continue after the last row loaded (keyset), never with an OFFSET."""
     make_tickets(wb, clock, team.customers[0], 7)
-    calls: list[tuple[int, int]] = []
+    calls: list[tuple[int, int, str | None]] = []
     real_list = wb.tickets.list
 
-    def spy(f: object = None, limit: int = 50, offset: int = 0) -> object:
-        calls.append((limit, offset))
-        return real_list(f, limit=limit, offset=offset)  # type: ignore[arg-type]
+    def spy(f: Any = None, limit: int = 50, offset: int = 0, *, after: Any = None) -> Any:
+        calls.append((limit, offset, after.id if after is not None else None))
+        return real_list(f, limit=limit, offset=offset, after=after)
 
     monkeypatch.setattr(wb.tickets, "list", spy)
     model.fetchMore(QModelIndex())
+    fifth = model.row_at(4).id
     model.fetchMore(QModelIndex())
-    assert calls == [(5, 0), (5, 5)]
+    assert calls == [(5, 0, None), (5, 0, fifth)]
+    assert model.rowCount() == 7
+    assert len({model.row_at(i).id for i in range(7)}) == 7
 
 
 def test_a_ticket_created_through_the_service_appears_without_a_reload(
@@ -167,6 +171,8 @@ def test_countdown_text_reads_from_the_clock(
     wb.tickets.create("Outage", team.customers[0].id, priority="urgent")
     model.fetchMore(QModelIndex())
     due = model.index(0, TicketTableModel.DUE)
-    assert str(model.data(due)).startswith("in ")
-    clock.advance(3 * 24 * 3600)
-    assert str(model.data(due)).startswith("overdue ")
+    assert model.data(due) == "15m left"  # urgent: first response within 15 minutes
+    clock.advance(10 * 60)
+    assert model.data(due) == "5m left"
+    clock.advance(3 * 3600)
+    assert model.data(due) == "breached 2h 55m ago"

@@ -129,8 +129,8 @@ def test_ctrl_digits_switch_the_queue_view(qtbot: QtBot, window: MainWindow) -> 
     qtbot.waitUntil(window.isActiveWindow)
     queue = queue_of(window)
     queue.table.setFocus()
-    for key, view in ((Qt.Key.Key_3, QueueView.UNASSIGNED), (Qt.Key.Key_4, QueueView.PENDING),
-                      (Qt.Key.Key_1, QueueView.ALL_OPEN)):
+    for key, view in ((Qt.Key.Key_2, QueueView.UNASSIGNED), (Qt.Key.Key_5, QueueView.PENDING),
+                      (Qt.Key.Key_1, QueueView.MY_OPEN)):
         QTest.keyClick(queue.table, key, Qt.KeyboardModifier.ControlModifier)
         assert queue.model.view is view
 

@@ -23,6 +23,7 @@ from workbench.services.dto import EventInfo, TicketDetail
 
 MESSAGE_KINDS = {EventKind.CUSTOMER_MESSAGE, EventKind.PUBLIC_REPLY, EventKind.INTERNAL_NOTE}
 NOTE_AMBER = QColor(0xF2, 0xB1, 0x34)
+EARLIER_ANCHOR = "#earlier"
 
 
 def _tr(text: str) -> str:
@@ -124,17 +125,31 @@ def _message_card(e: EventInfo, customer: str, palette: QPalette) -> str:
     )
 
 
-def render_thread(detail: TicketDetail, agents: Mapping[str, str], palette: QPalette) -> str:
-    """The whole thread, oldest first, as HTML for a QTextBrowser."""
+def render_thread(
+    detail: TicketDetail, agents: Mapping[str, str], palette: QPalette, *,
+    last: int | None = None,
+) -> str:
+    """The thread, oldest first, as HTML for a QTextBrowser.
+
+    With *last*, only the newest *last* events are rendered, under a link
+    (``#earlier``) saying how many earlier ones there are: a long thread opens at once and
+    the reader asks for the past when they want it.
+    """
     muted = mix(palette.color(QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.Base),
                 0.45)
+    events = detail.events
+    hidden = max(0, len(events) - last) if last is not None else 0
     parts = []
-    for e in detail.events:
+    if hidden:
+        link = _tr("Show %1 earlier messages and changes").replace("%1", f"{hidden:,}")
+        parts.append(f'<p dir="{_ui_dir()}" style="margin:4px 10px 12px 10px;">'
+                     f'<a href="{EARLIER_ANCHOR}">{html.escape(link)}</a></p>')
+    for e in events[hidden:]:
         if e.kind in MESSAGE_KINDS:
             parts.append(_message_card(e, detail.ticket.customer_name, palette))
         else:
             parts.append(_change_line(e, agents, muted))
-    if not parts:
+    if not events:
         parts.append(f'<p style="color:{muted.name()};">'
                      f"{html.escape(_tr('No messages yet.'))}</p>")
     return "".join(parts)

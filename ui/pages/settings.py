@@ -1,7 +1,10 @@
-"""Settings: where the data lives, who this workstation acts as, and the appearance.
+"""Settings: where the data lives, who this workstation acts as, the appearance, and the
+team's service levels.
 
 The acting agent is stored by the core (``wb.agents.set_local_agent``) so the CLI agrees;
-the theme is a UI preference kept in QSettings.
+the theme is a UI preference kept in QSettings. The "Service levels" tab edits the SLA
+policy and business calendar (:class:`~ui.ticket.sla_settings.SlaSettings`): managers
+save them, everyone else reads them.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +32,7 @@ from ui.context import AppContext
 from ui.formatting import in_ui_direction, isolate
 from ui.ops import Changes
 from ui.preferences import Theme
+from ui.ticket.sla_settings import SlaSettings
 from workbench.services.dto import AgentInfo
 
 if TYPE_CHECKING:
@@ -63,7 +69,7 @@ def _path_field(text: str) -> QLineEdit:
 
 
 class SettingsPage(QWidget):
-    """Data location, acting agent and theme."""
+    """Data location, acting agent and theme; service levels on their own tab."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -103,14 +109,33 @@ class SettingsPage(QWidget):
         appearance_form.addRow(_hint(self.tr("“Follow the system” switches between light and "
                                              "dark with your desktop.")))
 
+        general = QWidget()
         column = QVBoxLayout()
         for box in (data, acting, appearance):
             column.addWidget(box)
         column.addStretch(1)
-        outer = QHBoxLayout(self)
-        outer.setContentsMargins(24, 24, 24, 24)
-        outer.addLayout(column, 3)
-        outer.addStretch(1)
+        row = QHBoxLayout(general)
+        row.setContentsMargins(12, 12, 12, 12)
+        row.addLayout(column, 3)
+        row.addStretch(1)
+
+        self.sla = SlaSettings(ctx)
+        sla_page = QWidget()
+        sla_row = QHBoxLayout(sla_page)
+        sla_row.setContentsMargins(12, 12, 12, 12)
+        sla_row.addWidget(self.sla)
+        scroll = QScrollArea()
+        scroll.setWidget(sla_page)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(general, self.tr("General"))
+        self.tabs.addTab(scroll, self.tr("Service levels"))
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(12, 12, 12, 12)
+        outer.addWidget(self.tabs)
 
         ctx.agent_changed.connect(self._select_current_agent)
         ctx.runner.changes_applied.connect(self._on_changes)

@@ -15,11 +15,13 @@ from workbench.domain.sla import (
     SlaEvent,
     SlaPolicy,
     SlaReport,
+    SlaTarget,
     SlaTicket,
     compute_sla,
     default_policy,
     next_deadline,
 )
+from workbench.services.dto import TicketDetail, TicketRow
 from workbench.services.errors import NotFound, PermissionDenied, ValidationError
 from workbench.store import ticket_queries as tq
 from workbench.store.changelog import Writer
@@ -138,6 +140,41 @@ class SlaService:
                 raise NotFound(f"no ticket {ref!r}")
             return self.report_for(s, t, self.wb.now_ms())
 
+    def warning_times(self, rows: Sequence[TicketRow]) -> list[int | None]:
+        """When each row's next deadline turns amber: the instant the policy's warning
+        fraction of its target is used up (None when no clock runs toward a deadline).
+
+        Pure arithmetic on the rows' denormalised deadline, the targets for their priority
+        and the calendar, so a list of tickets never replays any events. Running clocks
+        consume business time until the deadline, so the warning falls where the business
+        time left equals (1 - fraction) × target.
+        """
+        policy, calendar = self.active()
+        now = self.wb.now_ms()
+        out: list[int | None] = []
+        for row in rows:
+            if row.next_due_at is None or row.next_due_target is None:
+                out.append(None)
+                continue
+            try:
+                target = SlaTarget(row.next_due_target)
+                total = policy.target_seconds(Priority(row.priority), target) * 1000
+            except ValueError:
+                out.append(None)  # a value from a newer peer: no warning rather than a crash
+                continue
+            margin = round(total * (1.0 - policy.warning_fraction))
+            out.append(_warning_at(calendar, row.next_due_at, margin, now))
+        return out
+
+    def report_of(self, detail: TicketDetail) -> SlaReport:
+        """The clocks of a ticket already read with its events (``wb.tickets.get``), right
+        now: the same answer as :meth:`report`, without reading the events again."""
+        t = detail.ticket
+        rows = [(e.created_at, e.kind, e.old_value, e.new_value) for e in detail.events]
+        policy, calendar = self.active()
+        return compute_sla(sla_ticket(t.created_at, t.priority, t.status, rows),
+                           policy, calendar, self.wb.now_ms())
+
     def save(self, policy: SlaPolicy, calendar: BusinessCalendar) -> int:
         """Make *policy* on *calendar* the team's default (managers only).
 
@@ -217,6 +254,18 @@ class SlaService:
 
 
 ESCALATED_TAG = "sla-escalated"
+
+
+def _warning_at(calendar: BusinessCalendar, due_ms: int, margin_ms: int, now_ms: int) -> int:
+    """The instant *margin_ms* of business time before *due_ms* (as seen from *now_ms*)."""
+    if calendar.is_always_open:
+        return due_ms - margin_ms
+    if due_ms <= now_ms:
+        return min(due_ms, now_ms)  # breached already: past any warning
+    left = calendar.business_ms_between(now_ms, due_ms)
+    if left <= margin_ms:
+        return now_ms  # inside the margin already
+    return calendar.add_business_ms(now_ms, left - margin_ms)
 
 
 def check_policy_document(data: dict[str, Any]) -> SlaPolicy:

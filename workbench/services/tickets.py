@@ -33,33 +33,45 @@ def _row(data: dict[str, Any]) -> TicketRow:
     return TicketRow(**{**data, "tags": list(data["tags"] or [])})
 
 
+def _position(row: TicketRow) -> dict[str, Any]:
+    """The fields of a row that place it in any list order."""
+    keys = ("id", "status", "number", "created_at", "updated_at", "next_due_at")
+    return {key: getattr(row, key) for key in keys}
+
+
 class TicketService:
     def __init__(self, wb: Workbench) -> None:
         self.wb = wb
 
     # -- reading -------------------------------------------------------------------------
     def list(
-        self, f: TicketFilter | None = None, limit: int = 50, offset: int = 0
+        self,
+        f: TicketFilter | None = None,
+        limit: int = 50,
+        offset: int = 0,
+        *,
+        after: TicketRow | None = None,
     ) -> builtins.list[TicketRow]:
+        """Tickets matching *f* in its order; *after* continues a list past that row.
+
+        Paging with *after* (keyset) seeks into the index, so the thousandth page costs what
+        the first does; *offset* scans past the skipped rows and is meant for short lists.
+        """
+        f = f or TicketFilter()
+        cursor = tq.cursor_of(f, _position(after)) if after is not None else None
         with self.wb.read() as s:
-            return [_row(r) for r in tq.ticket_rows(s, f or TicketFilter(), limit, offset)]
+            return [_row(r) for r in tq.ticket_rows(s, f, limit, offset, after=cursor)]
 
     def get(self, ref: str) -> TicketDetail:
+        """A ticket by id, number or provisional key, with its whole event thread."""
         with self.wb.read() as s:
-            t = tq.find_ticket(s, ref)
-            if t is None:
+            row = tq.ticket_detail_row(s, ref)
+            if row is None:
                 raise NotFound(f"no ticket {ref!r}")
-            row = tq.ticket_row(s, t.id)
-            assert row is not None
-            events = [EventInfo(**e) for e in tq.events_of(s, t.id)]
-            return TicketDetail(
-                ticket=_row(row),
-                team_id=t.team_id,
-                first_response_at=t.first_response_at,
-                solved_at=t.solved_at,
-                reopen_count=t.reopen_count,
-                events=events,
-            )
+            events = [EventInfo(**e) for e in tq.events_of(s, row["id"])]
+        extra = {k: row.pop(k) for k in ("team_id", "first_response_at", "solved_at",
+                                          "reopen_count")}
+        return TicketDetail(ticket=_row(row), events=events, **extra)
 
     # -- writing -------------------------------------------------------------------------
     def _actor(self, w: Writer) -> str:

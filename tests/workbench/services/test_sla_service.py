@@ -83,3 +83,42 @@ def test_a_malformed_policy_document_is_refused_clearly() -> None:
         check_policy_document({"targets": {"urgent": {"first_response": -1}}})
     assert check_policy_document(default_policy().to_dict()) == default_policy()
     assert SlaTarget.FIRST_RESPONSE.value == "first_response"
+
+
+def test_warning_times_mark_the_policy_threshold_of_each_rows_target(
+    wb: Workbench, team: dict[str, str], clock: FrozenClock
+) -> None:
+    start = clock.now_ms()
+    urgent = wb.tickets.create("Down", team["customer"], priority="urgent")
+    pending = wb.tickets.create("Waiting", team["customer"])
+    wb.tickets.update(pending.id, status="pending")
+    rows = {r.id: r for r in wb.tickets.list()}
+    warns = dict(zip(rows, wb.sla.warning_times(list(rows.values())), strict=True))
+    # urgent first response: 15 min, warning from 75 % used = 11 min 15 s after creation
+    assert warns[urgent.id] == start + 11 * MIN + 15_000
+    assert warns[pending.id] is None  # paused: no clock runs toward a deadline
+
+
+def test_warning_times_count_business_hours(
+    wb: Workbench, team: dict[str, str], clock: FrozenClock
+) -> None:
+    wb.actor_id = team["manager"]
+    office = BusinessCalendar.from_hours("UTC", {d: [("09:00", "17:00")]
+                                                 for d in ("mon", "tue", "wed", "thu", "fri")})
+    wb.sla.save(default_policy(), office)
+    clock.advance(7 * 3600)  # Monday 16:00, an hour before closing
+    t = wb.tickets.create("Question", team["customer"])  # normal: first response 4 h
+    [warn] = wb.sla.warning_times([wb.tickets.get(t.id).ticket])
+    # 3 of 4 business hours used: 1 h today, 2 h on Tuesday → Tuesday 11:00
+    assert warn == clock.now_ms() - 16 * 3600_000 + 24 * 3600_000 + 11 * 3600_000
+
+
+def test_the_report_of_a_loaded_ticket_matches_the_stored_one(
+    wb: Workbench, team: dict[str, str], clock: FrozenClock
+) -> None:
+    t = wb.tickets.create("Down", team["customer"], body="help", priority="high")
+    clock.advance(30 * 60)
+    wb.tickets.reply(t.id, "on it")
+    wb.tickets.update(t.id, priority="urgent")
+    clock.advance(10 * 60)
+    assert wb.sla.report_of(wb.tickets.get(t.id)) == wb.sla.report(t.id)

@@ -120,3 +120,63 @@ def test_listeners_hear_what_changed_after_commit(wb: Workbench, team: dict[str,
     wb.subscribe(lambda changes: heard.append(set(changes.rows)))
     wb.tickets.create("Hello", team["customer"], body="hi")
     assert heard == [{"tickets", "ticket_events"}]
+
+
+def _open() -> tuple[str, ...]:
+    return ("new", "open", "pending", "on-hold")
+
+
+def test_keyset_pages_walk_every_order_without_gaps_or_repeats(
+    wb: Workbench, team: dict[str, str], clock: FrozenClock
+) -> None:
+    ids = []
+    for n in range(23):
+        priority = ("urgent", "high", "normal", "low")[n % 4]
+        ids.append(wb.tickets.create(f"Q{n}", team["customer"], priority=priority).id)
+        clock.advance(60 * (n % 3))  # equal timestamps too: the id breaks the ties
+    for ticket_id in ids[::5]:
+        wb.tickets.update(ticket_id, status="pending")  # paused: rank after every deadline
+    for order in ("due", "created", "updated", "number"):
+        for descending in (False, True):
+            f = TicketFilter(statuses=_open(), order=order, descending=descending)
+            whole = [r.id for r in wb.tickets.list(f, limit=100)]
+            paged: list[str] = []
+            page = wb.tickets.list(f, limit=4)
+            while page:
+                paged += [r.id for r in page]
+                page = wb.tickets.list(f, limit=4, after=page[-1])
+            assert paged == whole, (order, descending)
+            assert sorted(whole) == sorted(ids)
+
+
+def test_deadline_windows_list_breaching_and_breached_tickets(
+    wb: Workbench, team: dict[str, str], clock: FrozenClock
+) -> None:
+    urgent = wb.tickets.create("Urgent", team["customer"], priority="urgent")  # due +15 min
+    high = wb.tickets.create("High", team["customer"], priority="high")  # due +1 h
+    wb.tickets.create("Normal", team["customer"])  # due +4 h
+    clock.advance(20 * 60)
+    now = clock.now_ms()
+    breached = TicketFilter(statuses=_open(), due_before_ms=now - 1)
+    soon = TicketFilter(statuses=_open(), due_after_ms=now, due_before_ms=now + HOUR)
+    assert [r.id for r in wb.tickets.list(breached)] == [urgent.id]
+    assert [r.id for r in wb.tickets.list(soon)] == [high.id]
+
+
+def test_updated_order_merges_every_status(
+    wb: Workbench, team: dict[str, str], clock: FrozenClock
+) -> None:
+    a = wb.tickets.create("A", team["customer"])
+    clock.advance(60)
+    b = wb.tickets.create("B", team["customer"])
+    clock.advance(60)
+    wb.tickets.update(a.id, status="pending")  # a is now the latest update
+    f = TicketFilter(statuses=_open(), order="updated", descending=True)
+    assert [r.id for r in wb.tickets.list(f)] == [a.id, b.id]
+    solved = TicketFilter(statuses=("solved", "closed"), order="updated")
+    assert wb.tickets.list(solved) == []
+
+
+def test_an_unknown_order_is_refused_where_the_filter_is_made() -> None:
+    with pytest.raises(ValueError, match="order must be one of"):
+        TicketFilter(order="subject")
