@@ -46,3 +46,32 @@ def test_a_merge_by_another_agent_syncs_without_refusals(
         assert a.rows() == b.rows()
         assert a.wb.customers.get(s).preferences == {"preferred_channel": "phone",
                                                      "do_not_call": True}
+
+
+def test_a_hand_off_made_offline_reaches_the_colleague_at_the_next_sync(
+    server: ThreadServer, tmp_path: Path
+) -> None:
+    server.add_agent("Dana Smith", "dana@example.com", "lead")
+    server.add_agent("Ravi Das", "ravi@example.com", "agent")
+    with stations(tmp_path, server, 2) as (a, b):
+        dana = a.login("dana@example.com")
+        ravi = b.login("ravi@example.com")
+        a.sync()
+        b.sync()
+        # Dana works offline: a customer of hers, then a hand-off to Ravi.
+        customer = a.wb.customers.create("Նարե Սարգսյան", "nare@example.am", owner_id=dana).id
+        HandoffService(a.wb).create(
+            customer, ravi, "Context: billing dispute. Promised a refund answer by Friday. "
+                            "Next step: confirm with finance."
+        )
+        assert HandoffService(b.wb).inbox() == []  # Ravi has not heard of it yet
+        assert a.sync().rejected == 0
+        b.sync()
+        inbox = HandoffService(b.wb).inbox()
+        assert [h.customer_id for h in inbox] == [customer]
+        assert b.wb.customers.get(customer).owner_id == ravi
+        HandoffService(b.wb).acknowledge(inbox[0].id)
+        assert b.sync().rejected == 0
+        a.sync()
+        assert HandoffService(a.wb).pending_for(dana) == []
+        assert a.rows() == b.rows()
