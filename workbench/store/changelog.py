@@ -7,16 +7,18 @@ and appends it to the ``changes`` log inside the caller's transaction.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from operator import itemgetter
 from typing import Any, TypeVar
 
-from sqlalchemy import insert, select
+from sqlalchemy import JSON, Connection, Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from workbench.domain.enums import ChangeKind
 from workbench.domain.hlc import HybridLogicalClock
-from workbench.domain.ids import uuid7
+from workbench.domain.ids import uuid7, uuid7_many
 from workbench.store.models import Base, Change, SyncState, Tombstone
 
 M = TypeVar("M", bound=Base)
@@ -65,6 +67,42 @@ def column_values(obj: Base) -> dict[str, Any]:
                 setattr(obj, key, value)
         values[key] = value
     return values
+
+
+def _positional_insert(conn: Connection, table: Table, columns: Sequence[str]) -> str | None:
+    """INSERT text taking *columns* as positional driver parameters (SQLite's ``?``), or
+    None when the driver names its parameters (then the Core insert is used instead)."""
+    compiled = table.insert().values({c: bindparam(c) for c in columns}).compile(
+        dialect=conn.dialect)
+    if not compiled.positional or list(compiled.positiontup or ()) != list(columns):
+        return None
+    return compiled.string
+
+
+def _insert_many(
+    conn: Connection, table: Table, rows: list[dict[str, Any]], dumps: Callable[[Any], str]
+) -> None:
+    """executemany of dict rows, JSON columns serialised as SQLAlchemy would store them
+    (None as JSON ``null``, like the JSON type with ``none_as_null=False``)."""
+    columns = [c.key for c in table.columns if c.key in rows[0]]
+    sql = _positional_insert(conn, table, columns)
+    if sql is None:
+        conn.execute(table.insert(), rows)
+        return
+    json_at = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, JSON)]
+    values = itemgetter(*columns)
+    if len(columns) == 1:
+        params: list[Any] = [(values(r),) for r in rows]
+    elif json_at:
+        params = []
+        for r in rows:
+            row = list(values(r))
+            for i in json_at:
+                row[i] = dumps(row[i])
+            params.append(tuple(row))
+    else:
+        params = [values(r) for r in rows]
+    conn.exec_driver_sql(sql, params)
 
 
 def _sync_kind(model: type[Base]) -> str:
@@ -158,31 +196,36 @@ class Writer:
         )
 
     def bulk_insert(self, model: type[Base], rows: Iterable[Mapping[str, Any]]) -> int:
-        """Insert many complete rows with one executemany, logging each (imports, demo)."""
+        """Insert many complete rows with one executemany, logging each (imports, demo).
+
+        Every row must carry the same keys (all columns, defaults included). The rows and
+        their log entries go to the driver's ``executemany`` as prepared tuples: the ORM's
+        bulk path leaves None values out and starts a new statement whenever the set of
+        columns changes between rows (one execute per row when NULLs alternate), and
+        SQLAlchemy's per-row parameter processing costs as much as SQLite's own insert.
+        """
         _sync_kind(model)
         entity = model.__tablename__
-        batch = [dict(r) for r in rows]
+        batch = [r if type(r) is dict else dict(r) for r in rows]
         if not batch:
             return 0
         self.session.flush()
-        self.session.execute(insert(model), batch)
+        conn = self.session.connection()
+        dumps = conn.dialect._json_serializer or json.dumps
+        _insert_many(conn, Base.metadata.tables[entity], batch, dumps)
+        derived = model.__derived__
+        node, actor, now = self.hlc.node, self.actor_id, self.now_ms
+        kind = ChangeKind.INSERT.value
         log = [
-            {
-                "op_id": uuid7(self.now_ms),
-                "node": self.hlc.node,
-                "entity": entity,
-                "row_id": r["id"],
-                "kind": ChangeKind.INSERT.value,
-                "fields": {k: v for k, v in r.items() if k not in model.__derived__},
-                "hlc": self.hlc.now(),
-                "actor_id": self.actor_id,
-                "created_at": self.now_ms,
-                "pushed_at": None,
-                "remote": False,
-            }
-            for r in batch
+            {"op_id": op_id, "node": node, "entity": entity, "row_id": r["id"], "kind": kind,
+             "fields": {k: v for k, v in r.items() if k not in derived} if derived else r,
+             "hlc": stamp, "actor_id": actor, "created_at": now, "pushed_at": None,
+             "remote": False}
+            for r, op_id, stamp in zip(
+                batch, uuid7_many(now, len(batch)), self.hlc.now_many(len(batch)), strict=True
+            )
         ]
-        self.session.execute(insert(Change), log)
+        _insert_many(conn, Base.metadata.tables[Change.__tablename__], log, dumps)
         self.changes.rows[entity].update(r["id"] for r in batch)
         self._dirty_hlc = True
         return len(batch)
