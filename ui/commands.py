@@ -21,7 +21,7 @@ can switch views without leaving it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication
@@ -83,6 +83,30 @@ class CommandHost(Protocol):
     def sync_configured(self) -> bool: ...
 
 
+class SyncCommandHost(Protocol):
+    """What the team-server commands act on (the sync controller's side of the app)."""
+
+    def sync_now(self) -> None: ...
+    def sign_in(self) -> None: ...
+    def sign_out(self) -> None: ...
+    def show_conflicts(self) -> None: ...
+    def is_configured(self) -> bool: ...
+    def is_signed_in(self) -> bool: ...
+
+
+def declare_sync_commands(host: SyncCommandHost) -> list[Command]:
+    """Sign in, sign out and the Conflicts view; "sync.now" is rebound to *host* with them."""
+    return [
+        Command("sync.sign_in", tr("Sign &in to team server…"), host.sign_in,
+                tip=tr("Connect this workstation to your team's server")),
+        Command("sync.sign_out", tr("Sign &out of team server"), host.sign_out,
+                enabled_when=host.is_signed_in, disabled_tip=tr("Not signed in"),
+                tip=tr("Forget the sign-in token; local work stays on this workstation")),
+        Command("sync.conflicts", tr("&Conflicts…"), host.show_conflicts,
+                tip=tr("Changes of yours that lost to a colleague's or were refused")),
+    ]
+
+
 def declare_commands(host: CommandHost) -> list[Command]:
     """Every command of the main window, in menu order."""
 
@@ -118,11 +142,17 @@ class CommandRegistry:
     """The QActions of a set of commands, owned by (and active anywhere in) *window*."""
 
     def __init__(self, window: QWidget, commands: Iterable[Command]) -> None:
-        self._commands = {c.id: c for c in commands}
+        self._window = window
+        self._commands: dict[str, Command] = {}
         self._actions: dict[str, QAction] = {}
-        style = window.style()
-        for command in self._commands.values():
-            action = QAction(command.title, window)
+        self.add(commands)
+
+    def add(self, commands: Iterable[Command]) -> list[QAction]:
+        """Make the QActions of *commands* (the sync ones join after the window is built)."""
+        style = self._window.style()
+        made = []
+        for command in commands:
+            action = QAction(command.title, self._window)
             action.setObjectName(command.id)
             if command.shortcut:
                 action.setShortcut(QKeySequence(command.shortcut))
@@ -130,9 +160,21 @@ class CommandRegistry:
                 action.setIcon(style.standardIcon(command.icon))
             action.setMenuRole(command.role)
             action.setStatusTip(command.tip)
-            action.triggered.connect(lambda _checked=False, c=command: c.handler())
-            window.addAction(action)
+            # looked up when triggered, so a command rebound later runs its new handler
+            action.triggered.connect(
+                lambda _checked=False, cid=command.id: self._commands[cid].handler())
+            self._window.addAction(action)
+            self._commands[command.id] = command
             self._actions[command.id] = action
+            made.append(action)
+        self.refresh()
+        return made
+
+    def rebind(self, command_id: str, handler: Callable[[], object],
+               enabled_when: Callable[[], bool] | None = None) -> None:
+        """Give *command_id* a new handler (and rule for being enabled), keeping its QAction."""
+        self._commands[command_id] = replace(self._commands[command_id], handler=handler,
+                                             enabled_when=enabled_when)
         self.refresh()
 
     def action(self, command_id: str) -> QAction:

@@ -1,7 +1,9 @@
 """The main window's status bar: who is acting, hand-offs waiting, the sync state, a clock.
 
 The clock changes as each minute begins (:class:`MinuteTimer`), reading the app's clock so
-a test with a frozen clock sees a fixed time.
+a test with a frozen clock sees a fixed time. The sync state is a placeholder until
+:func:`ui.sync.install_sync` puts the live one (:class:`~ui.sync.status_item.SyncStatusItem`)
+in its slot with :meth:`WorkbenchStatusBar.show_sync`.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLocale
-from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStatusBar, QWidget
 
 from ui import formatting, labels
 from ui.context import AppContext
@@ -33,6 +35,12 @@ class WorkbenchStatusBar(QStatusBar):
         self.sync_label.setToolTip(
             self.tr("Everything is saved on this workstation. Team sync comes with a server.")
         )
+        self.sync_slot = QWidget()
+        self.sync_slot.setObjectName("sync-slot")
+        self._slot = QHBoxLayout(self.sync_slot)
+        self._slot.setContentsMargins(0, 0, 0, 0)
+        self._slot.addWidget(self.sync_label)
+        self.sync_item: QWidget | None = None  # the live state, once sync is installed
         # Hand-offs waiting for the acting agent; a click opens them on the Customers page.
         self.handoffs_button = QPushButton()
         self.handoffs_button.setObjectName("pending-handoffs")
@@ -43,7 +51,7 @@ class WorkbenchStatusBar(QStatusBar):
         self.clock_label.setObjectName("clock")
         self.addWidget(self.agent_label)
         self.addPermanentWidget(self.handoffs_button)
-        self.addPermanentWidget(self.sync_label)
+        self.addPermanentWidget(self.sync_slot)
         self.addPermanentWidget(self.clock_label)
         self._minute = MinuteTimer(self)
         self._minute.minute.connect(self.update_clock)
@@ -54,6 +62,17 @@ class WorkbenchStatusBar(QStatusBar):
             self.show_agent(ctx.agent)
             self.update_handoffs()
         self.update_clock()
+
+    def show_sync(self, item: QWidget) -> None:
+        """Show the live sync state *item* instead of the placeholder."""
+        while self._slot.count():  # the placeholder (or an earlier item) goes for good
+            old = self._slot.takeAt(0)
+            widget = old.widget() if old is not None else None
+            if widget is not None:
+                widget.setParent(None)
+                widget.deleteLater()
+        self._slot.addWidget(item)
+        self.sync_item = item
 
     def show_agent(self, agent: AgentInfo | None) -> None:
         if agent is None:

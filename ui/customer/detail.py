@@ -33,6 +33,7 @@ from ui.customer.profile import ProfileForm
 from ui.customer.timeline import TimelineView
 from ui.formatting import in_ui_direction, isolate
 from ui.ops import Changes
+from ui.sync.banner import ConflictBanner
 from ui.widgets.minute_timer import MinuteTimer
 from workbench.services.dto import AgentInfo, CustomerInfo
 from workbench.services.history_dto import HandoffInfo
@@ -116,6 +117,8 @@ class CustomerDetail(QStackedWidget):
         layout.addWidget(self.contact)
         layout.addWidget(self.clock_line)
         layout.addWidget(self.handoff)
+        self.conflicts = ConflictBanner(ctx, "customers")  # lost edits: keep theirs/use mine
+        layout.addWidget(self.conflicts)
         layout.addLayout(actions)
         layout.addWidget(self.tabs, 1)
         self.addWidget(page)
@@ -171,6 +174,7 @@ class CustomerDetail(QStackedWidget):
                                                                       self._ctx.now_ms())))
         else:
             self.handoff.clear_text()
+        self.conflicts.set_row(c.id)
         self.profile.set_customer(c, self.agents)
         self.preferences.set_preferences(c.id, c.preferences)
         self.customer_shown.emit(c)
@@ -185,6 +189,7 @@ class CustomerDetail(QStackedWidget):
 
     def _clear(self) -> None:
         self.customer = None
+        self.conflicts.set_row(None)
         self.timeline.set_customer(None)
         self.setCurrentIndex(0)
         self.customer_shown.emit(None)

@@ -1,5 +1,5 @@
-"""Settings: where the data lives, who this workstation acts as, the appearance, and the
-team's service levels.
+"""Settings: where the data lives, who this workstation acts as, the team server it syncs
+with, the appearance, and the team's service levels.
 
 The acting agent is stored by the core (``wb.agents.set_local_agent``) so the CLI agrees;
 the theme is a UI preference kept in QSettings. The "Service levels" tab edits the SLA
@@ -32,6 +32,7 @@ from ui.context import AppContext
 from ui.formatting import in_ui_direction, isolate
 from ui.ops import Changes
 from ui.preferences import Theme
+from ui.sync.settings_section import TeamServerSection
 from ui.ticket.sla_settings import SlaSettings
 from workbench.services.dto import AgentInfo
 
@@ -111,7 +112,7 @@ class SettingsPage(QWidget):
 
         general = QWidget()
         column = QVBoxLayout()
-        for box in (data, acting, appearance):
+        for box in (data, acting, TeamServerSection(ctx), appearance):
             column.addWidget(box)
         column.addStretch(1)
         row = QHBoxLayout(general)

@@ -35,6 +35,7 @@ from ui.dialogs.thread_html import EARLIER_ANCHOR, render_thread
 from ui.kb.answer_picker import attach_answer_picker
 from ui.kb.suggestions import ArticleSuggestions
 from ui.ops import Changes
+from ui.sync.banner import ConflictBanner
 from ui.ticket.bundle import TicketBundle, load_ticket
 from ui.ticket.customer_panel import CustomerPanel
 from ui.ticket.fields import TicketFields
@@ -149,6 +150,8 @@ class TicketView(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
         layout.addWidget(self.error)
+        self.conflicts = ConflictBanner(ctx, "tickets", ticket_id)  # lost edits: keep/use mine
+        layout.addWidget(self.conflicts)
         layout.addWidget(body, 1)
 
         self.fields.change_requested.connect(self.update_ticket)

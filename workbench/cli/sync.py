@@ -46,11 +46,9 @@ def _engine(args: argparse.Namespace, **settings: int) -> Any:
 
 
 def _warn_insecure() -> None:
-    import os
+    from workbench.sync.status import INSECURE_ENV, insecure_allowed
 
-    from workbench.sync.credentials import INSECURE_ENV
-
-    if os.environ.get(INSECURE_ENV) == "1":
+    if insecure_allowed():
         print(f"workbench: WARNING: {INSECURE_ENV}=1 — the sign-in token may be kept "
               "unencrypted; never use this outside tests", file=sys.stderr)
 
@@ -107,7 +105,7 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
         print("no conflicts")
     else:
         for c in found:
-            print(f"{c.id}  {c.entity}/{c.row_id[:8]}  {c.message}")
+            print(f"{c.id}  {c.record}  {c.message}")
     return 0
 
 

@@ -2,13 +2,19 @@
 
 A keyring backend that keeps secrets in plain text (keyrings.alt's file backends, or none
 at all) is refused, unless $WORKBENCH_INSECURE_KEYRING=1 says this is a test or CI machine;
-then every use logs a loud warning.
+then every use logs a loud warning (and the app shows it: :func:`insecure_allowed`).
+
+What to trust lives here too: a team's own CA file is checked before it is saved
+(:func:`check_ca_file`), and when a server cannot be reached :func:`certificate_problem`
+tells a certificate the system does not trust apart from a server that is down.
 """
 
 from __future__ import annotations
 
 import logging
-import os
+import socket
+import ssl
+from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlsplit
 
@@ -17,10 +23,11 @@ from keyring.backend import KeyringBackend
 from keyring.errors import KeyringError, PasswordDeleteError
 
 from workbench.sync.errors import InsecureKeyring
+from workbench.sync.status import INSECURE_ENV as INSECURE_ENV
+from workbench.sync.status import insecure_allowed as insecure_allowed
 
 log = logging.getLogger(__name__)
 
-INSECURE_ENV = "WORKBENCH_INSECURE_KEYRING"
 SERVICE_PREFIX = "support-workbench-sync"
 USERNAME = "token"
 
@@ -67,7 +74,7 @@ def checked_backend() -> KeyringBackend:
         raise InsecureKeyring("no keyring is available on this system to keep the sign-in "
                               "token (install and unlock a Secret Service, e.g. GNOME Keyring)")
     if _is_insecure(backend):
-        if os.environ.get(INSECURE_ENV) != "1":
+        if not insecure_allowed():
             raise InsecureKeyring(
                 f"the keyring backend {name} keeps secrets in plain text; refusing to store "
                 f"the sign-in token there (set {INSECURE_ENV}=1 only on test machines)")
@@ -118,3 +125,45 @@ class MemoryTokenStore:
 
     def delete(self) -> None:
         self._token = None
+
+
+# -- trust ---------------------------------------------------------------------------------
+def check_ca_file(path: str) -> str:
+    """*path* as an absolute path when it holds PEM certificates, else ValueError saying why."""
+    file = Path(path).expanduser()
+    if not file.is_file():
+        raise ValueError(f"the CA file {path} does not exist")
+    try:
+        ssl.create_default_context(cafile=str(file))
+    except (ssl.SSLError, OSError, UnicodeDecodeError):
+        raise ValueError(f"the CA file {path} is not a PEM file of certificates") from None
+    return str(file.resolve())
+
+
+def certificate_problem(server_url: str, ca_file: str | None = None,
+                        timeout_s: float = 5.0) -> str | None:
+    """Why a TLS connection to *server_url* is refused, or None when TLS is not the problem.
+
+    Used after a sign-in found the server unreachable, so the user reads "its certificate
+    is not trusted (self-signed certificate)" instead of "cannot be reached".
+    """
+    parts = urlsplit(normalize_url(server_url))
+    if parts.scheme != "https" or parts.hostname is None:
+        return None
+    try:
+        context = ssl.create_default_context(cafile=ca_file or None)
+    except (ssl.SSLError, OSError):
+        return "the CA file cannot be read"
+    try:
+        with (socket.create_connection((parts.hostname, parts.port or 443), timeout_s) as raw,
+              context.wrap_socket(raw, server_hostname=parts.hostname)):
+            return None
+    except ssl.SSLCertVerificationError as exc:
+        return f"its certificate is not trusted ({exc.verify_message})"
+    except ssl.SSLError as exc:
+        if exc.reason == "WRONG_VERSION_NUMBER":  # a plain-HTTP server on that port
+            return "the server does not answer HTTPS on this port (does the address start " \
+                   "with http://?)"
+        return f"the secure connection failed ({exc.reason or type(exc).__name__})"
+    except OSError:
+        return None  # not reachable at all: not a certificate problem

@@ -1,14 +1,29 @@
-"""What the status bar says about sync, and when to try again after a failure."""
+"""What the status bar says about sync, who is signed in, and when to try again after a failure."""
 
 from __future__ import annotations
 
+import os
 import random
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from workbench.domain.clock import iso_utc
 
+if TYPE_CHECKING:
+    from workbench.services.context import Workbench
+
 SKEW_WARNING_MS = 2 * 60 * 1000
+INSECURE_ENV = "WORKBENCH_INSECURE_KEYRING"
+
+
+def insecure_allowed() -> bool:
+    """True when $WORKBENCH_INSECURE_KEYRING=1 allows a plaintext keyring (tests, CI).
+
+    Here rather than in :mod:`~workbench.sync.credentials` so the status bar can say so
+    without loading the keyring library at start-up.
+    """
+    return os.environ.get(INSECURE_ENV) == "1"
 
 
 class Phase(StrEnum):
@@ -37,7 +52,7 @@ class SyncStatus:
         """One short line for a status bar (times in UTC; the UI may localise)."""
         waiting = f"{self.pending} change{'s' if self.pending != 1 else ''} waiting"
         if self.phase is Phase.OFFLINE:
-            line = f"Offline — {waiting}"
+            line = f"Offline · {waiting}"
         elif self.phase is Phase.SYNCING:
             line = "Syncing…"
         elif self.phase is Phase.SYNCED and self.last_synced_ms is not None:
@@ -53,6 +68,31 @@ class SyncStatus:
         if self.open_conflicts:
             line += f" · {self.open_conflicts} conflict{'s' if self.open_conflicts > 1 else ''}"
         return line
+
+
+@dataclass(frozen=True)
+class Account:
+    """The team server this workstation is joined to and the user who signed in there.
+
+    Neither is a secret: the token itself is only ever in the keyring.
+    """
+
+    server_url: str | None
+    user: str | None
+
+    @property
+    def joined(self) -> bool:
+        return self.server_url is not None
+
+
+def account(wb: Workbench) -> Account:
+    from workbench.store.changelog import load_state
+    from workbench.sync.engine import USER_KEY
+    from workbench.sync.numbers import joined_url
+
+    with wb.read() as s:
+        user = load_state(s, USER_KEY)
+    return Account(joined_url(wb), user or None)
 
 
 class Backoff:

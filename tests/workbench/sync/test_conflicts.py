@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from synckit import ThreadServer, stations
 
-from workbench.sync.conflicts import keep_theirs, list_conflicts, use_mine
+from workbench.services.errors import NotFound, ValidationError
+from workbench.store.changelog import ChangeSet
+from workbench.sync.conflicts import ENTITY, keep_theirs, list_conflicts, open_count, use_mine
 
 
 def test_a_lost_edit_becomes_a_conflict_that_can_be_settled_either_way(
@@ -68,3 +71,48 @@ def test_causal_overwrites_are_not_conflicts(server: ThreadServer, tmp_path: Pat
         ravi.sync()
         assert dana.sync().conflicts == 0
         assert dana.wb.customers.get(c.id).plan == "free"
+
+
+def test_conflicts_are_listed_per_record_named_and_settling_one_is_announced(
+    server: ThreadServer, tmp_path: Path
+) -> None:
+    server.add_agent("Dana Smith", "dana@example.com", "manager")
+    server.add_agent("Ravi Das", "ravi@example.com", "agent")
+    with stations(tmp_path, server, 2) as (dana, ravi):
+        dana.login("dana@example.com")
+        ravi.login("ravi@example.com")
+        c = dana.wb.customers.create("Ana Lima")
+        t = dana.wb.tickets.create("Printer on fire", c.id, priority="normal")
+        dana.sync()
+        ravi.sync()
+        ravi.wb.tickets.update(t.id, priority="high", assignee_id=ravi.wb.actor_id)
+        ravi.wb.customers.update(c.id, plan="premium")
+        ravi.sync()
+        dana.clock.advance(2)
+        dana.wb.tickets.update(t.id, priority="urgent", assignee_id=dana.wb.actor_id)
+        dana.wb.customers.update(c.id, plan="enterprise")
+        dana.sync()
+        ravi.sync()
+        on_ticket = list_conflicts(ravi.wb, entity="tickets", row_id=t.id)
+        assert {x.field for x in on_ticket} == {"priority", "assignee_id"}
+        number = ravi.wb.tickets.get(t.id).ticket.number
+        assert {x.record for x in on_ticket} == {f"#{number} Printer on fire"}
+        assignee = next(x for x in on_ticket if x.field == "assignee_id")
+        assert (assignee.local_text, assignee.remote_text) == ("Ravi Das", "Dana Smith")
+        (on_customer,) = list_conflicts(ravi.wb, entity="customers", row_id=c.id)
+        assert on_customer.record == "Ana Lima" and on_customer.can_use_mine
+        assert open_count(ravi.wb) == 3
+
+        heard: list[ChangeSet] = []
+        ravi.wb.subscribe(heard.append)
+        keep_theirs(ravi.wb, on_customer.id)
+        assert heard[-1].touches(ENTITY) and not heard[-1].touches("customers")
+        keep_theirs(ravi.wb, on_customer.id)  # settling twice changes nothing
+        with pytest.raises(ValidationError, match="already settled"):
+            use_mine(ravi.wb, on_customer.id)
+        with pytest.raises(NotFound):
+            keep_theirs(ravi.wb, "no-such-conflict")
+        use_mine(ravi.wb, assignee.id)
+        assert heard[-1].touches(ENTITY) and heard[-1].touches("tickets")
+        assert open_count(ravi.wb) == 1
+        assert ravi.wb.customers.get(c.id).plan == "enterprise"

@@ -7,7 +7,7 @@ from pathlib import Path
 import httpx
 from synckit import Station, ThreadServer, free_port
 
-from workbench.sync.status import Backoff, Phase
+from workbench.sync.status import Account, Backoff, Phase, account
 
 
 def test_offline_status_counts_waiting_changes_and_backs_off(server: ThreadServer,
@@ -16,7 +16,9 @@ def test_offline_status_counts_waiting_changes_and_backs_off(server: ThreadServe
     st = Station(tmp_path / "ws.sqlite3", server)
     try:
         assert st.engine.status().phase is Phase.NOT_JOINED
+        assert account(st.wb) == Account(None, None) and not account(st.wb).joined
         st.login("dana@example.com")
+        assert account(st.wb) == Account(server.url, "dana@example.com")
         st.sync()
         assert st.engine.status().phase is Phase.SYNCED
         assert st.engine.status().text().startswith("Synced at ")
@@ -30,7 +32,7 @@ def test_offline_status_counts_waiting_changes_and_backs_off(server: ThreadServe
         assert not first.ok and first.phase == "offline"
         status = st.engine.status()
         assert status.phase is Phase.OFFLINE and status.pending == 1
-        assert status.text() == "Offline — 1 change waiting"
+        assert status.text() == "Offline · 1 change waiting"
         wait1 = st.engine.next_attempt_in()
         st.engine.sync_once()
         wait2 = st.engine.next_attempt_in()
