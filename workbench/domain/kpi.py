@@ -26,6 +26,7 @@ from workbench.domain.sla import (
     BusinessCalendar,
     ClockState,
     SlaPolicy,
+    SlaReport,
     SlaTarget,
     SlaTicket,
     compute_sla,
@@ -242,7 +243,11 @@ def _min_target(policy: SlaPolicy, priorities: Iterable[Priority], target: SlaTa
 
 
 def sla_outcome(
-    ticket: SlaTicket, policy: SlaPolicy, calendar: BusinessCalendar, now_ms: int
+    ticket: SlaTicket,
+    policy: SlaPolicy,
+    calendar: BusinessCalendar,
+    now_ms: int,
+    report: SlaReport | None = None,
 ) -> SlaOutcome:
     """The ticket's verdict per target, by the SLA clock (compute_sla) as of now_ms.
 
@@ -254,6 +259,7 @@ def sla_outcome(
     A clock never consumes more than real time, so a window or a settled clock whose real
     length is within the smallest target of every priority the ticket had is met without
     running the clock: an exact shortcut that spares the clock for the few long ones.
+    *report*, when given, is ``compute_sla(ticket, policy, calendar, now_ms)`` already at hand.
     """
     created = ticket.created_at_ms
     now_ms = max(now_ms, created)
@@ -286,15 +292,17 @@ def sla_outcome(
         stop = stopped_at if stopped_at is not None else created
         if stop - created <= _min_target(policy, priorities, SlaTarget.RESOLUTION):
             res = Outcome.MET
-    report = None
-    if fr is None or res is None:
+    if (fr is None or res is None) and report is None:
         report = compute_sla(ticket, policy, calendar, now_ms)
+    if fr is None or res is None:
+        assert report is not None
         fr = _CLOCK_OUTCOME.get(report.first_response.state, Outcome.OPEN)
         res = _CLOCK_OUTCOME.get(report.resolution.state, Outcome.OPEN)
     next_update = _next_update(ticket, policy, calendar, priorities, window_ends)
     if not settled:
         # The window running now counts too; without a breach there is no verdict yet.
-        assert report is not None
+        if report is None:
+            report = compute_sla(ticket, policy, calendar, now_ms)
         live_breach = report.next_update.state is ClockState.BREACHED
         breached = next_update is Outcome.BREACHED or live_breach
         next_update = Outcome.BREACHED if breached else Outcome.OPEN

@@ -132,6 +132,8 @@ class MergeService:
                 for row in rows:
                     w.update(row, customer_id=survivor.id)
                 moved[model.__tablename__] = len(rows)
+            # The survivor's tickets may now be repeat contacts of each other (a derived fact).
+            self.wb.sla.refresh_repeat_contacts(w, survivor.id)
 
             mine, lost, taken = _prefs(s, survivor.id), [], []
             moved_prefs = 0

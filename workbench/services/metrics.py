@@ -156,7 +156,8 @@ class MetricsService:
                 scope = replace(scope, scan=mq.ticket_share(db, scope) > SCAN_SHARE)
                 calcs.append(_Calculator(scope, first, bounds, current=index == 0))
         policy, calendar = self.wb.sla.active()
-        self._run([job for calc in calcs for job in calc.jobs(policy, calendar)])
+        jobs = [job for calc in calcs for job in calc.jobs(policy, calendar)]
+        self._run([*jobs[:3], _volume_and_backlog(calcs), *jobs[3:]])
         current = calcs[0]
         names = {a.id: a.name for a in self.wb.agents.list(include_inactive=True)}
         by_agent = sorted(
@@ -221,13 +222,15 @@ class _Calculator:
             lambda db: self._resolution(db, calendar),
             lambda db: self._sla(db, policy, calendar),
             lambda db: self._first_response(db, calendar),
-            self._volume_and_backlog,
             self._calls_knowledge_surveys_customers,
         ]
 
 
     def _first_response(self, db: SqlRunner, calendar: BusinessCalendar) -> None:
-        hist = mq.first_response_histogram(db, self.scope)
+        if self.scope.by_index:
+            hist = mq.duration_histogram(db, self.scope, "first_response")
+        else:
+            hist = mq.first_response_histogram(db, self.scope)
         out = _durations("first_response_time", hist)
         out["first_responses"] = sum(row[1] for row in hist)
         if not calendar.is_always_open:  # else business time is real time: same figures
@@ -236,32 +239,48 @@ class _Calculator:
         self.figures |= out | _durations("first_response_time_business", hist)
 
     def _resolution(self, db: SqlRunner, calendar: BusinessCalendar) -> None:
-        hist = mq.resolution_histogram(db, self.scope)
+        if self.scope.by_index:
+            hist = mq.duration_histogram(db, self.scope, "resolution")
+            fcr, repeats = mq.first_contact_and_repeats(db, self.scope)
+        else:
+            hist = mq.resolution_histogram(db, self.scope)
+            fcr, repeats = sum(row[2] for row in hist), sum(row[3] for row in hist)
         solved = sum(row[1] for row in hist)
         out = _durations("resolution_time", hist)
-        out["fcr_pct"] = kpi.pct(sum(row[2] for row in hist), solved)
-        out["repeat_contact_pct"] = kpi.pct(sum(row[3] for row in hist), solved)
+        out["fcr_pct"] = kpi.pct(fcr, solved)
+        out["repeat_contact_pct"] = kpi.pct(repeats, solved)
         if not calendar.is_always_open:
             hist = _business(calendar, mq.instants(db, self.scope, "solved_at", "solved_at"))
         self.figures |= out | _durations("resolution_time_business", hist)
 
-    def _volume_and_backlog(self, db: SqlRunner) -> None:
+    def _volume_and_backlog(self, db: SqlRunner, moved: Iterable[Row]) -> None:
         days = len(self.bounds) - 1
         created, solved, stops = [0] * days, [0] * days, [0] * days
         per_agent: dict[str | None, list[int]] = defaultdict(lambda: [0, 0])
-        for day, agent, count, _ in mq.by_day_and_agent(db, self.scope, self.bounds,
-                                                        "created_at"):
-            created[day] += count
-            per_agent[agent][0] += count
-        for day, agent, count, never_reopened in mq.by_day_and_agent(db, self.scope,
-                                                                     self.bounds, "solved_at"):
-            solved[day] += count
-            stops[day] += never_reopened
-            per_agent[agent][1] += count
+        if self.scope.by_index:  # index-range counts: per day, then per assignee
+            for day, count, _ in mq.per_day(db, self.scope, self.bounds, "created_at"):
+                created[day] += count
+            for day, count, never_reopened in mq.per_day(db, self.scope, self.bounds,
+                                                         "solved_at"):
+                solved[day] += count
+                stops[day] += never_reopened
+            for index, column in enumerate(("created_at", "solved_at")):
+                for agent, count in mq.per_assignee(db, self.scope, column):
+                    per_agent[agent][index] += count
+        else:
+            for day, agent, count, _ in mq.by_day_and_agent(db, self.scope, self.bounds,
+                                                            "created_at"):
+                created[day] += count
+                per_agent[agent][0] += count
+            for day, agent, count, never_reopened in mq.by_day_and_agent(
+                    db, self.scope, self.bounds, "solved_at"):
+                solved[day] += count
+                stops[day] += never_reopened
+                per_agent[agent][1] += count
         moves: Counter[int] = Counter()  # day -1: after the period
         reopened: set[int] = set()
         reopens = 0
-        for day, ticket, move, reopen in mq.reopened_moves(db, self.scope, self.bounds):
+        for day, ticket, move, reopen in moved:
             moves[day] += move
             if day >= 0 and reopen:
                 reopened.add(ticket)
@@ -368,6 +387,29 @@ class _Calculator:
             "customers_end": end,
             "customers_churned": churned,
         }
+
+
+def _volume_and_backlog(calcs: Sequence[_Calculator]) -> Job:
+    """One job for the volume and backlog of every period: the status moves of reopened
+    tickets since the earliest start are read once and split by period, as
+    mq.reopened_moves would give them for each (day −1: after that period)."""
+
+    def job(db: SqlRunner) -> None:
+        first, last = calcs[-1], calcs[0]  # the previous period ends where the current starts
+        bounds = [*first.bounds[:-1], *last.bounds]
+        scope = replace(first.scope, end_ms=last.scope.end_ms)
+        if len(calcs) == 1 or first.bounds[-1] != last.bounds[0]:
+            for calc in calcs:
+                calc._volume_and_backlog(db, mq.reopened_moves(db, calc.scope, calc.bounds))
+            return
+        rows = mq.reopened_moves(db, scope, bounds)
+        days = len(first.bounds) - 1
+        first._volume_and_backlog(db, [(d if 0 <= d < days else -1, *rest)
+                                       for d, *rest in rows])
+        last._volume_and_backlog(db, [(d - days if d >= days else -1, *rest)
+                                      for d, *rest in rows if d >= days or d < 0])
+
+    return job
 
 
 def _outcomes(

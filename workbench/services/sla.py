@@ -1,4 +1,5 @@
-"""SLA use cases: the team's policy and calendar, and each ticket's denormalised deadline."""
+"""SLA use cases: the team's policy and calendar, and each ticket's derived columns (the
+denormalised deadline and the per-ticket metric facts, all from ``ticket_facts``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from workbench.domain.enums import EventKind, Priority, Role, TicketStatus
+from workbench.domain.kpi import REPEAT_CONTACT_WINDOW_MS, sla_outcome
 from workbench.domain.sla import (
     BreachAction,
     BusinessCalendar,
@@ -23,6 +25,7 @@ from workbench.domain.sla import (
 )
 from workbench.services.dto import TicketDetail, TicketRow
 from workbench.services.errors import NotFound, PermissionDenied, ValidationError
+from workbench.store import fact_queries as fq
 from workbench.store import ticket_queries as tq
 from workbench.store.changelog import Writer
 from workbench.store.models import Agent, Ticket, TicketEvent
@@ -69,6 +72,66 @@ def sla_ticket(
 
 
 _CLOCK_KINDS = {EventKind.PUBLIC_REPLY.value, EventKind.CUSTOMER_MESSAGE.value}
+_REPLY = EventKind.PUBLIC_REPLY.value
+
+
+def ticket_facts(
+    created_at: int,
+    priority: str,
+    status: str,
+    events: Sequence[Sequence[Any]],
+    policy: SlaPolicy,
+    calendar: BusinessCalendar,
+    now_ms: int,
+    *,
+    solved_at: int | None = None,
+    reopen_count: int = 0,
+    next_contact_at: int | None = None,
+    first_response_at: int | None = None,
+) -> dict[str, Any]:
+    """Every derived column of a ticket (``Ticket.__derived__``), from its state and its
+    events in order as (at, kind, old, new, author_id) rows.
+
+    The one computation behind the write path (``SlaService.refresh_deadline``), the sync
+    bulk path, backfills and the demo generator. The SLA verdicts are stored only once the
+    ticket is solved/closed (open tickets are judged by the metrics as of their "now").
+    *next_contact_at* is the creation of the customer's first other ticket created after
+    *solved_at* (``fact_queries.next_contact_at``), the one input from other tickets.
+    """
+    ticket = sla_ticket(created_at, priority, status, [row[:4] for row in events])
+    report = compute_sla(ticket, policy, calendar, now_ms, explain=False)
+    nxt = next_deadline(report)
+    due, target = (nxt[0], str(nxt[1])) if nxt else (None, None)
+    is_open = TicketStatus(status).is_open
+    verdicts: tuple[str | None, str | None, str | None] = (None, None, None)
+    if not is_open:
+        out = sla_outcome(ticket, policy, calendar, now_ms, report)
+        verdicts = (out.first_response.value, out.next_update.value, out.resolution.value)
+    return {
+        "next_due_at": due,
+        "next_due_target": target,
+        "queue_rank": queue_rank(is_open, due, created_at),
+        "agent_replies": sum(1 for row in events if row[1] == _REPLY and row[4] is not None),
+        "repeat_contact": repeat_contact(reopen_count, solved_at, next_contact_at),
+        "sla_first_response": verdicts[0],
+        "sla_next_update": verdicts[1],
+        "sla_resolution": verdicts[2],
+        "first_response_s": _seconds(created_at, first_response_at),
+        "resolution_s": _seconds(created_at, solved_at),
+    }
+
+
+def _seconds(start: int, end: int | None) -> int | None:
+    """Whole seconds from start to end, negative as 0 (the metrics' duration unit)."""
+    return None if end is None else max(0, end - start) // 1000
+
+
+def repeat_contact(reopen_count: int, solved_at: int | None, next_contact_at: int | None) -> bool:
+    """Reopened, or the customer created another ticket within 7 days after the solve."""
+    if reopen_count > 0:
+        return True
+    return (solved_at is not None and next_contact_at is not None
+            and next_contact_at <= solved_at + REPEAT_CONTACT_WINDOW_MS)
 
 
 class SlaService:
@@ -124,13 +187,30 @@ class SlaService:
                            policy, calendar, now_ms)
 
     def refresh_deadline(self, w: Writer, t: Ticket) -> None:
-        """Recompute the ticket's next deadline from its events (a derived column)."""
-        w.session.flush()
-        report = self.report_for(w.session, t, w.now_ms)
-        nxt = next_deadline(report)
-        due, target = (nxt[0], str(nxt[1])) if nxt else (None, None)
-        rank = queue_rank(TicketStatus(t.status).is_open, due, t.created_at)
-        w.update(t, next_due_at=due, next_due_target=target, queue_rank=rank)
+        """Recompute the ticket's derived columns (deadline, metric facts) from its events,
+        and ``repeat_contact`` of the customer's tickets its creation makes repeats."""
+        s = w.session
+        s.flush()
+        policy, calendar = self.active(s)
+        w.update(t, **ticket_facts(
+            t.created_at, t.priority, t.status, fq.fact_events(s, t.id), policy, calendar,
+            w.now_ms, solved_at=t.solved_at, reopen_count=t.reopen_count,
+            next_contact_at=_next_contact(s, t), first_response_at=t.first_response_at))
+        for earlier in fq.solved_in_window_before(s, t):
+            w.update(earlier, repeat_contact=repeat_contact(
+                earlier.reopen_count, earlier.solved_at, _next_contact(s, earlier)))
+
+    def refresh_repeat_contacts(self, w: Writer, customer_id: str) -> int:
+        """Recompute repeat_contact of every ticket of a customer, e.g. after a merge moved
+        another customer's tickets to it; returns how many changed."""
+        s = w.session
+        s.flush()
+        changed = 0
+        for t in s.scalars(select(Ticket).where(Ticket.customer_id == customer_id)):
+            value = repeat_contact(t.reopen_count, t.solved_at, _next_contact(s, t))
+            changed += value != t.repeat_contact
+            w.update(t, repeat_contact=value)
+        return changed
 
     def report(self, ref: str) -> SlaReport:
         """The three clocks of a ticket right now, with their explanations."""
@@ -254,6 +334,12 @@ class SlaService:
 
 
 ESCALATED_TAG = "sla-escalated"
+
+
+def _next_contact(s: Session, t: Ticket) -> int | None:
+    if t.solved_at is None or t.reopen_count > 0:  # repeat_contact does not need it
+        return None
+    return fq.next_contact_at(s, t.customer_id, t.solved_at, t.id)
 
 
 def _warning_at(calendar: BusinessCalendar, due_ms: int, margin_ms: int, now_ms: int) -> int:

@@ -14,8 +14,13 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from workbench.domain.enums import EventKind, Role, SurveyKind, TicketStatus
-from workbench.domain.kpi import MIN_READ_SECONDS, REPEAT_CONTACT_WINDOW_MS, UNATTENDED_AFTER_MS
+from workbench.domain.enums import EventKind, Priority, Role, SurveyKind, TicketStatus
+from workbench.domain.kpi import (
+    MIN_READ_SECONDS,
+    REPEAT_CONTACT_WINDOW_MS,
+    UNATTENDED_AFTER_MS,
+    Outcome,
+)
 
 Row = tuple[Any, ...]
 DAY_MS = 86_400_000
@@ -62,16 +67,38 @@ class Schema:
 
     ticket_columns: frozenset[str] = frozenset()
     status_index: str | None = None  # an index of tickets led by status
+    # The partial index of tickets without stored verdicts (migration 0003).
+    unjudged_index: str | None = None
+    ticket_indexes: frozenset[str] = frozenset()
 
     def has(self, *columns: str) -> bool:
         return self.ticket_columns.issuperset(columns)
 
+    @property
+    def counts_by_index(self) -> bool:
+        """The facts and the indexes that let the unfiltered figures count index ranges."""
+        return self.has(*FACT_COLUMNS, *DURATIONS) and self.ticket_indexes >= FACT_INDEXES
+
 
 def inspect_schema(db: SqlRunner) -> Schema:
     columns = frozenset(str(row[1]) for row in db.rows("PRAGMA table_info(tickets)", {}))
-    names = [str(row[1]) for row in db.rows("PRAGMA index_list(tickets)", {}) if not row[4]]
+    indexes = db.rows("PRAGMA index_list(tickets)", {})
+    names = [str(row[1]) for row in indexes if not row[4]]
     first = {n: db.rows(f"PRAGMA index_info('{n}')", {})[0][2] for n in names}  # not partial
-    return Schema(columns, next((n for n, col in first.items() if col == "status"), None))
+    all_names = frozenset(str(row[1]) for row in indexes)
+    unjudged = UNJUDGED_INDEX if UNJUDGED_INDEX in all_names else None
+    return Schema(columns, next((n for n, col in first.items() if col == "status"), None),
+                  unjudged if VERDICTS[-1] in columns else None, all_names)
+
+
+UNJUDGED_INDEX = "ix_tickets_unjudged"
+DURATIONS = ("first_response_s", "resolution_s")
+# Indexes of migration 0003 the index-range counts rely on (models/tickets.py).
+FACT_INDEXES = frozenset({
+    "ix_tickets_solved", "ix_tickets_reopened", "ix_tickets_assignee_created",
+    "ix_tickets_assignee_solved", "ix_tickets_verdicts", UNJUDGED_INDEX,
+    "ix_tickets_first_response_s", "ix_tickets_resolution_s", "ix_tickets_created",
+})
 
 
 @dataclass(frozen=True)
@@ -90,6 +117,15 @@ class Scope:
     # Read the period's tickets with a table scan rather than an index: 2-3× faster once
     # the period holds a large share of them (ANALYZE cannot tell SQLite that).
     scan: bool = False
+
+    @property
+    def unfiltered(self) -> bool:
+        return not (self.agent_id or self.team_id or self.priority or self.channel or self.plan)
+
+    @property
+    def by_index(self) -> bool:
+        """Count the period's tickets through the fact indexes (no filter narrows them)."""
+        return self.unfiltered and self.schema.counts_by_index
 
     @property
     def params(self) -> dict[str, Any]:
@@ -229,6 +265,14 @@ def backlog_changes_after(db: SqlRunner, scope: Scope) -> int:
         SELECT (SELECT COUNT(*) FROM tickets t WHERE t.created_at >= :end{_tickets(scope)})
              - (SELECT COUNT(*) FROM tickets t WHERE t.solved_at >= :end AND t.reopen_count = 0
                   {_tickets(scope)})"""
+    if scope.by_index:  # never-reopened solves = solves − reopened solves: two index counts
+        sql = """
+            SELECT (SELECT COUNT(*) FROM tickets t INDEXED BY ix_tickets_created
+                    WHERE t.created_at >= :end)
+                 - (SELECT COUNT(*) FROM tickets t INDEXED BY ix_tickets_solved
+                    WHERE t.solved_at >= :end)
+                 + (SELECT COUNT(*) FROM tickets t INDEXED BY ix_tickets_reopened
+                    WHERE t.reopen_count > 0 AND t.solved_at >= :end)"""
     return int(db.rows(sql, scope.params)[0][0])
 
 
@@ -274,11 +318,15 @@ def _open_tickets(scope: Scope) -> tuple[str, str]:
 def clock_rows_created(db: SqlRunner, scope: Scope) -> Iterator[Row]:
     """(id, created_at, priority, status, event at, kind, old, new) of the tickets created
     in the period, grouped by ticket, events in order (NULLs for a ticket without any):
-    one query. With stored verdicts, only the open tickets and those without verdicts."""
+    one query. With stored verdicts, only the tickets without (open ones: the write path
+    stores verdicts once a ticket is solved/closed and clears them when it reopens)."""
     where = "t.created_at >= :start AND t.created_at < :end"
+    source = "tickets t"
     if scope.schema.has(*VERDICTS):
-        where += f" AND (t.status IN ({_OPEN}) OR t.sla_resolution IS NULL)"
-    return db.stream(_clock_sql("tickets t", where, scope), scope.params)
+        where += " AND t.sla_resolution IS NULL"
+        if scope.schema.unjudged_index:
+            source += f" INDEXED BY {scope.schema.unjudged_index}"
+    return db.stream(_clock_sql(source, where, scope), scope.params)
 
 
 def clock_rows_open_before(db: SqlRunner, scope: Scope) -> Iterator[Row]:
@@ -300,15 +348,88 @@ def _clock_sql(source: str, where: str, scope: Scope) -> str:
 
 def stored_verdicts(db: SqlRunner, scope: Scope) -> list[Row]:
     """(priority, first response, next update, resolution verdict, tickets) for the
-    solved/closed tickets created in the period whose verdicts the write path stored."""
+    tickets created in the period whose verdicts the write path stored."""
     if not scope.schema.has(*VERDICTS):
         return []
+    if scope.by_index:  # one index-range count per combination, never a row read
+        outcomes = [o.value for o in Outcome]
+        combos = ", ".join(f"('{p.value}', '{f}', '{n}', '{r}')" for p in Priority
+                           for f in outcomes for n in outcomes for r in outcomes)
+        sql = f"""
+            WITH v(p, f, n, r) AS (VALUES {combos})
+            SELECT p, f, n, r, (SELECT COUNT(*) FROM tickets t INDEXED BY ix_tickets_verdicts
+              WHERE t.priority = v.p AND t.sla_first_response = v.f
+                AND t.sla_next_update = v.n AND t.sla_resolution = v.r
+                AND t.created_at >= :start AND t.created_at < :end) FROM v"""
+        return [row for row in db.rows(sql, scope.params) if row[4]]
     sql = f"""
         SELECT t.priority, t.sla_first_response, t.sla_next_update, t.sla_resolution, COUNT(*)
         FROM {_cohort(scope)} WHERE t.created_at >= :start AND t.created_at < :end
-          AND t.status NOT IN ({_OPEN}) AND t.sla_resolution IS NOT NULL{_tickets(scope)}
+          AND t.sla_resolution IS NOT NULL{_tickets(scope)}
         GROUP BY 1, 2, 3, 4"""
     return db.rows(sql, scope.params)
+
+
+def per_day(db: SqlRunner, scope: Scope, bounds: Sequence[int], column: str) -> list[Row]:
+    """(day, tickets, of which never reopened) by the local day of *column* (created_at,
+    solved_at): two index-range counts a day, the by_index form of by_day_and_agent."""
+    days = ", ".join(f"({k}, {bounds[k]}, {bounds[k + 1]})" for k in range(len(bounds) - 1))
+    reopened = "0"
+    if column == "solved_at":
+        reopened = """(SELECT COUNT(*) FROM tickets r INDEXED BY ix_tickets_reopened
+            WHERE r.reopen_count > 0 AND r.solved_at >= d.lo AND r.solved_at < d.hi)"""
+    sql = f"""
+        WITH d(k, lo, hi) AS (VALUES {days})
+        SELECT k, (SELECT COUNT(*) FROM tickets t INDEXED BY ix_tickets_{column[:-3]}
+                   WHERE t.{column} >= d.lo AND t.{column} < d.hi), {reopened} FROM d"""
+    return [(k, n, n - r) for k, n, r in db.rows(sql, {})]
+
+
+def per_assignee(db: SqlRunner, scope: Scope, column: str) -> list[Row]:
+    """(assignee_id, tickets) with *column* in the period, for every agent and for no
+    assignee: an index-range count each (the by_index form of by_day_and_agent)."""
+    count = f"""(SELECT COUNT(*) FROM tickets t INDEXED BY ix_tickets_assignee_{column[:-3]}
+        WHERE t.assignee_id {{}} AND t.{column} >= :start AND t.{column} < :end)"""
+    sql = f"""SELECT a.id, {count.format("= a.id")} FROM agents a
+              UNION ALL SELECT NULL, {count.format("IS NULL")}"""
+    return [row for row in db.rows(sql, scope.params) if row[1]]
+
+
+def duration_histogram(db: SqlRunner, scope: Scope, what: str) -> list[Row]:
+    """(seconds, tickets) of first_response_s over the tickets created in the period, or of
+    resolution_s over those solved in it (the by_index form of first_response_histogram /
+    resolution_histogram). A long period reads the duration's index in value order (GROUP
+    BY without a sort); a short one reads its cohort's index range and sorts that."""
+    column, cohort = ("first_response_s", "created_at") if what == "first_response" else (
+        "resolution_s", "solved_at")
+    index = f"ix_tickets_{column}" if scope.scan else f"ix_tickets_{cohort[:-3]}"
+    sql = f"""
+        SELECT t.{column}, COUNT(*) FROM tickets t INDEXED BY {index}
+        WHERE t.{column} IS NOT NULL AND t.{cohort} >= :start AND t.{cohort} < :end
+        GROUP BY t.{column} ORDER BY t.{column}"""
+    return db.rows(sql, scope.params)
+
+
+def first_contact_and_repeats(db: SqlRunner, scope: Scope) -> Row:
+    """(first-contact resolutions, repeat contacts) among the tickets solved in the period,
+    as resolution_histogram defines them: exactly one agent reply, or the ticket's first
+    call resolved it; repeat_contact. Index-only over ix_tickets_solved, plus the first-call
+    probe: from the resolving calls for a long period, from the tickets for a short one."""
+    first_call = ("(SELECT f.{} FROM calls f WHERE f.ticket_id = {} "
+                  "ORDER BY f.started_at, f.id LIMIT 1)")
+    if scope.scan:
+        by_call = f"""(SELECT COUNT(*) FROM calls c CROSS JOIN tickets s ON s.id = c.ticket_id
+            WHERE c.resolved_on_call = 1 AND s.solved_at >= :start AND s.solved_at < :end
+              AND s.agent_replies <> 1 AND c.id = {first_call.format("id", "s.id")})"""
+    else:
+        by_call = f"""COUNT(*) FILTER (WHERE t.agent_replies <> 1
+            AND {first_call.format("resolved_on_call", "t.id")} = 1)"""
+    sql = f"""
+        SELECT COUNT(*) FILTER (WHERE t.agent_replies = 1), SUM(t.repeat_contact), {by_call}
+        FROM tickets t INDEXED BY ix_tickets_solved
+        WHERE t.solved_at >= :start AND t.solved_at < :end"""
+    replies_1, repeats, by_calls = db.rows(sql, scope.params)[0]
+    return replies_1 + by_calls, repeats or 0
 
 
 def hold_histogram(db: SqlRunner, scope: Scope) -> list[Row]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pytest
+from sqlalchemy import text
 
 from workbench.domain import kpi
 from workbench.domain.clock import FrozenClock, parse_iso
@@ -13,7 +14,6 @@ from workbench.domain.sla import BusinessCalendar, default_policy
 from workbench.services import metrics
 from workbench.services.context import Workbench
 from workbench.services.metrics import CURRENT_ONLY, FIGURES, MetricsService
-from workbench.services.sla import sla_ticket
 from workbench.store.metrics_queries import FACT_COLUMNS
 from workbench.store.models import (
     AgentPulse,
@@ -22,24 +22,11 @@ from workbench.store.models import (
     CannedUse,
     KbArticle,
     SurveyAnswer,
+    Ticket,
+    TicketEvent,
 )
 
 MARCH = (date(2026, 3, 1), date(2026, 3, 31))
-# The schema change docs/metrics.md proposes for speed (the bench applies the same).
-PROPOSAL = (
-    "CREATE INDEX ix_tickets_solved ON tickets (solved_at)",
-    "CREATE INDEX ix_tickets_reopened ON tickets (id) WHERE reopen_count > 0",
-    "ALTER TABLE tickets ADD COLUMN agent_replies INTEGER NOT NULL DEFAULT 0",
-    "ALTER TABLE tickets ADD COLUMN repeat_contact BOOLEAN NOT NULL DEFAULT 0",
-    "ALTER TABLE tickets ADD COLUMN sla_first_response VARCHAR(16)",
-    "ALTER TABLE tickets ADD COLUMN sla_next_update VARCHAR(16)",
-    "ALTER TABLE tickets ADD COLUMN sla_resolution VARCHAR(16)",
-)
-REPEAT_BACKFILL = (
-    "UPDATE tickets SET repeat_contact = (reopen_count > 0 OR EXISTS (SELECT 1 FROM tickets n "
-    "WHERE n.customer_id = tickets.customer_id AND n.created_at > tickets.solved_at "
-    "AND n.created_at <= tickets.solved_at + 604800000 AND n.id <> tickets.id))"
-)
 
 
 def at(text: str) -> int:
@@ -340,41 +327,41 @@ def test_one_worker_reads_one_snapshot_and_gives_the_same_figures(seeded: Seeded
     assert serial.compute(*MARCH).flat() == parallel.flat()
 
 
-def _apply_proposed_facts(wb: Workbench, *, verdicts: bool) -> None:
-    """The proposed migration (docs/metrics.md, "Speed"), with the facts derived as the
-    write path would derive them: agent replies, and (optionally) the SLA verdicts."""
-    policy, calendar = wb.sla.active()
-    with wb.db.engine.begin() as conn:
-        raw = conn.connection.driver_connection
-        for ddl in PROPOSAL:
-            raw.execute(ddl)
-        raw.execute("UPDATE tickets SET agent_replies = (SELECT COUNT(*) FROM ticket_events e "
-                    "WHERE e.ticket_id = tickets.id AND e.kind = 'public_reply')")
-        raw.execute(REPEAT_BACKFILL)
-        if verdicts:
-            for tid, created, priority, status in raw.execute(
-                "SELECT id, created_at, priority, status FROM tickets"
-            ).fetchall():
-                events = raw.execute(
-                    "SELECT created_at, kind, old_value, new_value FROM ticket_events "
-                    "WHERE ticket_id = ? ORDER BY created_at, id", (tid,)).fetchall()
-                out = kpi.sla_outcome(sla_ticket(created, priority, status, events), policy,
-                                      calendar, wb.now_ms())
-                raw.execute("UPDATE tickets SET sla_first_response = ?, sla_next_update = ?, "
-                            "sla_resolution = ? WHERE id = ?",
-                            (out.first_response.value, out.next_update.value,
-                             out.resolution.value, tid))
+def _clock_only(service: MetricsService) -> MetricsService:
+    """A service that ignores the stored facts: every figure from events and the clock."""
+    schema = service._schema
+    assert schema is not None
+    other = MetricsService(service.wb)
+    other._schema = replace(schema, ticket_columns=schema.ticket_columns - FACT_COLUMNS)
+    return other
 
 
 @pytest.mark.parametrize("verdicts", [True, False])
 def test_stored_facts_give_the_same_figures_as_the_clock(seeded: Seeded, verdicts: bool) -> None:
-    before = MetricsService(seeded.wb).compute(*MARCH)
-    _apply_proposed_facts(seeded.wb, verdicts=verdicts)
+    """The write path keeps the facts; without stored verdicts (a database upgraded from
+    revision 0002, not backfilled yet) the clock answers for those tickets."""
+    if not verdicts:
+        with seeded.wb.db.engine.begin() as conn:
+            conn.exec_driver_sql("UPDATE tickets SET sla_first_response = NULL, "
+                                 "sla_next_update = NULL, sla_resolution = NULL")
     service = MetricsService(seeded.wb)
-    after = service.compute(*MARCH)
+    stored = service.compute(*MARCH)
     assert service._schema is not None and service._schema.has(*FACT_COLUMNS)
-    assert after.flat() == before.flat()
-    assert after.series == before.series
+    by_clock = _clock_only(service).compute(*MARCH)
+    assert stored.flat() == by_clock.flat()
+    assert stored.series == by_clock.series
+
+
+def test_the_write_path_stores_the_verdicts_of_solved_tickets_only(seeded: Seeded) -> None:
+    with seeded.wb.read() as s:
+        rows = dict(s.execute(text(
+            "SELECT status, COUNT(*) FROM tickets WHERE sla_resolution IS NOT NULL "
+            "GROUP BY status")).all())
+        open_with = s.execute(text(
+            "SELECT COUNT(*) FROM tickets WHERE status IN ('new', 'open', 'pending', "
+            "'on_hold') AND sla_first_response IS NOT NULL")).scalar()
+    assert rows == {"solved": 4}  # T0, T1, T2, T4
+    assert open_with == 0
 
 
 @pytest.mark.parametrize("share", [-1.0, 2.0])  # always, never a table scan
@@ -384,3 +371,37 @@ def test_table_scans_and_index_reads_give_the_same_figures(
     expected = MetricsService(seeded.wb).compute(*MARCH).flat()
     monkeypatch.setattr(metrics, "SCAN_SHARE", share)
     assert MetricsService(seeded.wb).compute(*MARCH).flat() == expected
+
+
+@pytest.mark.parametrize("share", [-1.0, 2.0])  # long period (table scan) or short
+def test_index_range_counts_give_the_figures_of_reading_every_ticket(
+    seeded: Seeded, share: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The unfiltered figures count through the fact indexes (per day, per assignee, per
+    verdict combination, duration histograms in index order); reading the tickets and
+    their events gives the same."""
+    monkeypatch.setattr(metrics, "SCAN_SHARE", share)
+    service = MetricsService(seeded.wb)
+    fast = service.compute(*MARCH)
+    assert service._schema is not None and service._schema.counts_by_index
+    slow = _clock_only(service).compute(*MARCH)
+    assert fast.flat() == slow.flat()
+    assert (fast.series, fast.by_agent) == (slow.series, slow.by_agent)
+
+
+def test_the_previous_period_has_the_figures_of_computing_it_on_its_own(seeded: Seeded) -> None:
+    """Both periods share one read of the reopened tickets' status moves, split by period."""
+    with seeded.wb.write() as w:  # a reopen in February too, so the split has work to do
+        t0 = w.session.get(Ticket, seeded.tickets["T0"])
+        assert t0 is not None
+        for at_, old, new in (("02-11T09:00", "solved", "open"), ("02-12T09:00", "open",
+                                                                   "solved")):
+            w.insert(TicketEvent(ticket_id=t0.id, kind="status_change", author_id=None,
+                                 old_value=old, new_value=new, created_at=at(at_)))
+        w.update(t0, reopen_count=1, solved_at=at("02-12T09:00"))
+    service = MetricsService(seeded.wb)
+    both = service.compute(*MARCH)
+    alone = service.compute(*kpi.previous_period(*MARCH), compare=False)
+    assert alone.figures["tickets_reopened"] == 1
+    expected = {k: v for k, v in alone.figures.items() if k not in CURRENT_ONLY}
+    assert both.previous == expected

@@ -63,3 +63,59 @@ def test_the_fast_path_head_names_the_newest_migration() -> None:
     from workbench.store.migrate import HEAD
 
     assert head_revision() == HEAD
+
+
+def test_a_0002_database_upgrades_with_its_reply_and_repeat_facts_backfilled(
+    tmp_path: Path,
+) -> None:
+    """Revision 0003 adds the per-ticket metric facts. agent_replies, repeat_contact and the
+    durations are filled in SQL by the migration; the SLA verdicts stay NULL (the metrics
+    run the clock for those until ``sync.sla.backfill_facts`` stores them)."""
+    from alembic import command
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    command.upgrade(alembic_config(url), "0002")
+    day = 86_400_000
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO agents VALUES ('a1', 'Ravi', 'r@x.org', 'agent', NULL, 1, 0)"))
+        for cid in ("c1", "c2"):
+            conn.execute(text(
+                "INSERT INTO customers VALUES (:id, 'C', NULL, NULL, NULL, 'free', 'UTC', 'en', "
+                "NULL, '[]', 0, NULL, 0, 0)"), {"id": cid})
+        # (id, customer, created, solved, reopens): t1 solved, c1 back 3 days later (t2);
+        # t3 solved, c2 back only 8 days later (t4); t5 reopened.
+        for tid, cid, created, solved, reopens in (
+            ("t1", "c1", 0, day, 0), ("t2", "c1", 4 * day, None, 0),
+            ("t3", "c2", 0, day, 0), ("t4", "c2", 9 * day, None, 0),
+            ("t5", "c2", 10 * day, 11 * day, 1),
+        ):
+            conn.execute(text(
+                "INSERT INTO tickets (id, number, subject, status, priority, channel, "
+                "customer_id, tags, created_at, updated_at, solved_at, reopen_count) VALUES "
+                "(:id, NULL, 'S', :status, 'normal', 'email', :cid, '[]', :created, :created, "
+                ":solved, :reopens)"),
+                {"id": tid, "cid": cid, "created": created, "solved": solved,
+                 "reopens": reopens, "status": "solved" if solved else "open"})
+        for k, (tid, kind, author) in enumerate((
+            ("t1", "public_reply", "a1"), ("t1", "public_reply", "a1"),
+            ("t1", "internal_note", "a1"), ("t3", "public_reply", "a1"),
+            ("t3", "public_reply", None),  # no author: not an agent reply
+        )):
+            conn.execute(text(
+                "INSERT INTO ticket_events (id, ticket_id, kind, author_id, body, created_at) "
+                "VALUES (:id, :tid, :kind, :author, '', :at)"),
+                {"id": f"e{k}", "tid": tid, "kind": kind, "author": author, "at": k})
+    engine.dispose()
+
+    command.upgrade(alembic_config(url), "head")
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        rows = {r[0]: tuple(r[1:]) for r in conn.execute(text(
+            "SELECT id, agent_replies, repeat_contact, sla_resolution, resolution_s "
+            "FROM tickets"))}
+    engine.dispose()
+    assert rows == {"t1": (2, 1, None, 86_400), "t2": (0, 0, None, None),
+                    "t3": (1, 0, None, 86_400), "t4": (0, 0, None, None),
+                    "t5": (0, 1, None, 86_400)}
