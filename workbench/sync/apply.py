@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ from sqlalchemy import Table, select
 
 from workbench.domain.hlc import ClockDriftError
 from workbench.domain.ids import uuid7
+from workbench.store import search_index
 from workbench.store.changelog import Writer
 from workbench.store.models import Change, Conflict, Tombstone
 from workbench.sync import schema
@@ -42,6 +44,9 @@ log = logging.getLogger(__name__)
 QUIET = frozenset({"updated_at"})
 CHANGES: Table = Change.__table__  # type: ignore[assignment]
 SNAPSHOT_NS = uuid.UUID("6f0d7a52-1c43-4c1e-9a7b-2f1b0c7d9e10")
+# Pages with at least this many rows new here index their text in one statement at the end
+# instead of through the per-row full-text triggers (see search_index.bulk_load).
+BULK_INDEX_FROM = 200
 
 
 @dataclass
@@ -116,17 +121,19 @@ class Applier:
         self.fresh: dict[tuple[str, str], tuple[Incoming, dict[str, Any]]] = {}
         self.writes = OrderedWrites(self.s)
         log_rows: list[dict[str, Any]] = []
-        self._check_unique_inserts(todo)
-        for c in todo:
-            self._receive(c.hlc)
-            log_rows += _log_rows(c, self.wb.node_id, self.w.now_ms)
-            info = schema.entity(c.entity)
-            if info is None:
-                log.warning("skipping a change to unknown entity %s (newer server?)", c.entity)
-                continue
-            self._apply_one(info, c)
-            self.report.applied += 1
-        self.writes.flush()
+        clashes = self._check_unique_inserts(todo)
+        with self._indexing(todo, keys, clashes):
+            for c in todo:
+                self._receive(c.hlc)
+                log_rows += _log_rows(c, self.wb.node_id, self.w.now_ms)
+                info = schema.entity(c.entity)
+                if info is None:
+                    log.warning("skipping a change to unknown entity %s (newer server?)",
+                                c.entity)
+                    continue
+                self._apply_one(info, c)
+                self.report.applied += 1
+            self.writes.flush()
         by_op: dict[str, dict[str, Any]] = {}
         for r in log_rows:
             by_op.setdefault(r["op_id"], r)
@@ -136,6 +143,21 @@ class Applier:
         if unique_rows:
             insert_many(self.s, CHANGES, unique_rows)
         return self.report
+
+    def _indexing(self, todo: list[Incoming], keys: set[tuple[str, str]],
+                  clashes: int) -> AbstractContextManager[None]:
+        """The full-text triggers suspended for a big page that only adds rows new here.
+
+        The per-row triggers cost more than the inserts themselves; indexing the rows
+        added since the page began in one statement per index gives the same index. Only
+        for pages where nothing is deleted or purged (a trigger-less DELETE would leave its
+        text in the index): every change an insert of a row unknown here, no key clash.
+        """
+        fresh = (len(todo) >= BULK_INDEX_FROM and not clashes
+                 and all(c.kind == "insert" for c in todo)
+                 and not any(k in self.exists or k in self.versions or k in self.tombs
+                             for k in keys))
+        return search_index.bulk_load(self.s) if fresh else nullcontext()
 
     def _receive(self, stamp: str) -> None:
         try:
@@ -214,10 +236,12 @@ class Applier:
             resolution=None))
         self.report.conflicts += 1
 
-    def _check_unique_inserts(self, todo: list[Incoming]) -> None:
+    def _check_unique_inserts(self, todo: list[Incoming]) -> int:
         """A local row holding a unique key a remote insert brings lost the race to the
-        server (the server keeps keys unique): step it aside before the insert lands."""
+        server (the server keeps keys unique): step it aside before the insert lands.
+        Returns how many rows were stepped aside."""
         wanted: dict[tuple[str, tuple[str, ...]], dict[tuple[Any, ...], str]] = {}
+        stepped = 0
         for c in todo:
             info = schema.entity(c.entity)
             if c.kind != "insert" or info is None or (c.entity, c.row_id) in self.exists:
@@ -247,3 +271,5 @@ class Applier:
                 else:
                     purge_row(self.s, entity, other, self.w.now_ms, "unique")
                     self.exists.discard((entity, other))
+            stepped += len(clashes)
+        return stepped

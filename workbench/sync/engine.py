@@ -15,14 +15,22 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import httpx
+from sqlalchemy import select
 
-from workbench.store.changelog import HLC_KEY, load_state, save_state
+from workbench.store.changelog import HLC_KEY, SEED, load_state, save_state
+from workbench.store.models import Change
 from workbench.sync import numbers
 from workbench.sync.apply import Applier, Incoming, from_change, from_snapshot
 from workbench.sync.clockfix import apply_offset, load_offset, measure_offset, restamp_if_ahead
 from workbench.sync.conflicts import open_count
-from workbench.sync.credentials import KeyringTokenStore, TokenStore, normalize_url
+from workbench.sync.credentials import (
+    KeyringTokenStore,
+    TokenStore,
+    normalize_url,
+    service_name,
+)
 from workbench.sync.errors import (
+    LocalOnlyDatabase,
     NotConfigured,
     ServerRefused,
     ServerUnreachable,
@@ -30,7 +38,7 @@ from workbench.sync.errors import (
     SyncError,
 )
 from workbench.sync.gcpause import paused_gc
-from workbench.sync.outbox import next_batch, pending_count, record_results, to_wire
+from workbench.sync.outbox import next_batch, pending_count, record_results, wire_body
 from workbench.sync.protocol import AgentPublic
 from workbench.sync.sla import refresh_tickets
 from workbench.sync.status import Backoff, Phase, SyncStatus
@@ -120,7 +128,10 @@ class SyncEngine:
         return numbers.joined_url(self.wb)
 
     def tokens(self, url: str) -> TokenStore:
-        if self._tokens is None:
+        """The token store of *url* (a keyring entry per server: a sign-in to another
+        server must not read or overwrite the first one's token)."""
+        if self._tokens is None or (isinstance(self._tokens, KeyringTokenStore)
+                                    and self._tokens.service != service_name(url)):
             self._tokens = KeyringTokenStore(url)
         return self._tokens
 
@@ -132,6 +143,11 @@ class SyncEngine:
                 ca_file: str | None = None) -> AgentPublic:
         """Sign in, keep the token in the keyring, and join this workstation to the server."""
         url = normalize_url(server_url)
+        with self.wb.read() as s:  # demo rows exist nowhere else and are never pushed
+            if s.scalar(select(Change.seq).where(Change.kind == SEED).limit(1)) is not None:
+                raise LocalOnlyDatabase(
+                    "this database holds demo data, which stays on this computer; "
+                    "sign in from a new data directory (--data-dir)")
         if ca_file is not None:
             self._save(CA_KEY, ca_file)
         api = self._api(url, None)
@@ -240,12 +256,12 @@ class SyncEngine:
         while True:
             with self.wb.read() as s:
                 batch = next_batch(s, self.settings.push_batch)
-                wire = to_wire(s, batch)
                 seq = int(load_state(s, BATCH_KEY) or 0) + 1
+                body = wire_body(s, batch, seq) if batch else b""
             if not batch:
                 return
             try:
-                resp = api.push(seq, wire)
+                resp = api.push_body(body)
             except ServerRefused as exc:
                 expected = exc.detail.get("expected") if isinstance(exc.detail, dict) else None
                 if exc.code != "out_of_order" or retried or not isinstance(expected, int):

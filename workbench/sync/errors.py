@@ -39,3 +39,7 @@ class ServerFailed(SyncError):
 
 class InsecureKeyring(SyncError):
     """The only keyring available stores secrets in plain text (or there is none)."""
+
+
+class LocalOnlyDatabase(SyncError):
+    """This database holds demo data, which never leaves the workstation."""

@@ -45,11 +45,15 @@ class ServerApi:
         self._http.close()
 
     def _call(self, method: str, path: str, model: type[M], *, json: Any = None,
-              params: dict[str, Any] | None = None, auth: bool = True) -> M:
+              params: dict[str, Any] | None = None, auth: bool = True,
+              content: bytes | None = None) -> M:
         headers = {"Authorization": f"Bearer {self.token}"} if auth and self.token else {}
+        if content is not None:
+            headers["Content-Type"] = "application/json"
         self.sent_at = time.time()
         try:
-            r = self._http.request(method, path, json=json, params=params, headers=headers)
+            r = self._http.request(method, path, json=json, params=params, headers=headers,
+                                   content=content)
         except httpx.TransportError as exc:
             raise ServerUnreachable(f"the team server cannot be reached ({type(exc).__name__})"
                                     ) from None
@@ -97,6 +101,10 @@ class ServerApi:
         """Push a batch given as plain change dicts (the protocol's ChangeIn fields)."""
         return self._call("POST", "/sync/push", p.PushResponse,
                           json={"batch_seq": batch_seq, "changes": changes})
+
+    def push_body(self, body: bytes) -> p.PushResponse:
+        """Push a batch already encoded as a PushRequest JSON body (outbox.wire_body)."""
+        return self._call("POST", "/sync/push", p.PushResponse, content=body)
 
     def pull(self, after: int, limit: int) -> p.PullResponse:
         return self._call("GET", "/sync/pull", p.PullResponse,

@@ -18,6 +18,12 @@ is still missing when the ticket is solved is not applicable unless already brea
 The targets always come from the current priority, applied to the business time
 elapsed since creation (a change re-targets from the start, it does not restart the
 clock); a clock that has already stopped keeps the priority it stopped under.
+
+Each clock also carries a sentence for people ("due Tue 14:00: 2 h paused while pending").
+Wording it costs more than the arithmetic (local times, closed days, idle time per status),
+so callers that keep only due instants and states -- the queue's denormalised deadline over
+a page of thousands of synced tickets -- pass ``explain=False`` and get the same numbers
+with empty explanations.
 """
 
 from __future__ import annotations
@@ -219,6 +225,7 @@ class _Context:
     calendar: BusinessCalendar
     now_ms: int
     history: _History
+    explain: bool = True
 
 
 @dataclass
@@ -250,12 +257,21 @@ def _counts(status: TicketStatus, policy: SlaPolicy) -> bool:
 
 
 def compute_sla(
-    ticket: SlaTicket, policy: SlaPolicy, calendar: BusinessCalendar, now_ms: int
+    ticket: SlaTicket,
+    policy: SlaPolicy,
+    calendar: BusinessCalendar,
+    now_ms: int,
+    *,
+    explain: bool = True,
 ) -> SlaReport:
-    """Report every target of `ticket` as of `now_ms` (events after it are ignored)."""
+    """Report every target of `ticket` as of `now_ms` (events after it are ignored).
+
+    With ``explain=False`` every clock's ``explanation`` is empty and nothing else differs
+    (states, due instants, durations, liveness): the cheap path for deadlines in bulk.
+    """
     now_ms = max(now_ms, ticket.created_at_ms)
     history = _replay(ticket, now_ms)
-    ctx = _Context(ticket, policy, calendar, now_ms, history)
+    ctx = _Context(ticket, policy, calendar, now_ms, history, explain)
     return SlaReport(
         computed_at_ms=now_ms,
         priority=history.priority,
@@ -299,16 +315,18 @@ def _settled(
     target_s = ctx.policy.target_seconds(priority, target)
     measure = _measure(ctx, start, stop, target_s * 1000)
     left = _to_s(target_s * 1000 - measure.elapsed_ms)
-    if measure.elapsed_ms <= target_s * 1000:
-        state, due = ClockState.MET, None
+    met = measure.elapsed_ms <= target_s * 1000
+    state, due = (ClockState.MET, None) if met else (ClockState.BREACHED, measure.crossed_at)
+    elapsed = _to_s(measure.elapsed_ms)
+    if not ctx.explain:
+        return TargetClock(target, state, target_s, due, left, elapsed, False, "")
+    if met:
         head = f"met: {verb} with {format_duration(left)} to spare"
     else:
-        due = measure.crossed_at
-        state, head = ClockState.BREACHED, f"breached: {verb} {format_duration(left)} late"
+        head = f"breached: {verb} {format_duration(left)} late"
         head += f" (was due {_format_instant(ctx, due)})" if due is not None else ""
     end = due if due is not None else stop
     text = _explain(head, _reasons(ctx, start, end, measure, stop, priority, "created"))
-    elapsed = _to_s(measure.elapsed_ms)
     return TargetClock(target, state, target_s, due, left, elapsed, False, text)
 
 
@@ -322,28 +340,33 @@ def _live(ctx: _Context, target: SlaTarget, start: int, start_label: str) -> Tar
     due: int | None
     if measure.elapsed_ms > target_ms:
         state, due = ClockState.BREACHED, measure.crossed_at
-        head = f"overdue since {_format_instant(ctx, due)} by {format_duration(left)}"
-        head += "" if counting else f", paused while {status}"
     elif not counting:
         state, due = ClockState.PAUSED, None
-        head = f"paused while {status}, {format_duration(left)} left"
     else:
         due = measure.crossed_at
         if due is None:
             due = ctx.calendar.add_business_ms(ctx.now_ms, target_ms - measure.elapsed_ms)
         warn = measure.elapsed_ms >= ctx.policy.warning_fraction * target_ms
         state = ClockState.WARNING if warn else ClockState.RUNNING
+    elapsed = _to_s(measure.elapsed_ms)
+    if not ctx.explain:
+        return TargetClock(target, state, target_s, due, left, elapsed, counting, "")
+    if state is ClockState.BREACHED:
+        head = f"overdue since {_format_instant(ctx, due)} by {format_duration(left)}"
+        head += "" if counting else f", paused while {status}"
+    elif state is ClockState.PAUSED:
+        head = f"paused while {status}, {format_duration(left)} left"
+    else:
         head = f"due {_format_instant(ctx, due)}"
-        head += f", {format_duration(left)} left" if warn else ""
+        head += f", {format_duration(left)} left" if state is ClockState.WARNING else ""
     end = due if due is not None else ctx.now_ms
     text = _explain(head, _reasons(ctx, start, end, measure, ctx.now_ms, priority, start_label))
-    elapsed = _to_s(measure.elapsed_ms)
     return TargetClock(target, state, target_s, due, left, elapsed, counting, text)
 
 
 def _not_applicable(ctx: _Context, target: SlaTarget, why: str) -> TargetClock:
     target_s = ctx.policy.target_seconds(ctx.history.priority, target)
-    text = f"not applicable: {why}"
+    text = f"not applicable: {why}" if ctx.explain else ""
     return TargetClock(target, ClockState.NOT_APPLICABLE, target_s, None, target_s, 0, False, text)
 
 
