@@ -1,19 +1,25 @@
 """Demo-data benchmark: ``generate_demo`` against plain ``executemany`` of the same rows.
 
-    .venv/bin/python bench/bench_demo.py [--tickets 1000000] [--customers N] [--seed 1]
+    .venv/bin/python bench/bench_demo.py [--tickets 100000,1000000] [--seed 1]
 
-(a) ``generate_demo`` into a fresh database in a temporary folder: seconds (wall and CPU)
-    and rows/s, counting every row written, change-log rows included.
-(b) The raw baseline: the very rows (a) wrote, data tables and the ``changes`` log, read
-    back table by table and written with ``sqlite3``'s ``executemany`` into a fresh
-    migrated database with the same pragmas (WAL, foreign keys on, synchronous=FULL), the
-    same handling of the full-text index (triggers suspended, new rows indexed in one
-    statement per transaction, as ``search_index.bulk_load`` does for the demo) and a
-    commit every ~300k rows (the demo commits per 20,000 tickets, ~300k rows with their
-    log). Only the executemany, indexing and commit calls are timed, so the ratio is what
-    generation, SQLAlchemy, JSON, ids and clocks add on top of SQLite's own work.
-(c) Whether the database stays usable: the queue query (first 50 open tickets by next
-    deadline, ``wb.tickets.list``) on the reopened database, cold and warm, and its size.
+For each size (default 100k and 1M tickets, one customer per 20 tickets):
+
+(a) ``generate_demo`` into a fresh database in a temporary folder: wall seconds, CPU
+    seconds of this process and of the generator child process (the tickets are made in
+    a second process from 50k tickets on), rows/s counting every row written, change-log
+    entries included (one ``seed`` entry per batch, see ``Writer.seed_insert``).
+(b) The raw baseline, in the same run: the very rows (a) wrote, data tables and the
+    ``changes`` log, read back table by table and written with ``sqlite3``'s
+    ``executemany`` into a fresh migrated database with the same bulk pragmas as the demo
+    (``Database.bulk_mode``: WAL, synchronous=OFF, the same page cache), the same handling
+    of the full-text index (triggers suspended, new rows indexed in one statement per
+    transaction) and a commit every ~250k rows (the demo commits per 20,000 tickets).
+    Only the executemany, indexing and commit calls are timed, so the ratio is what
+    generation, the SLA clock, SQLAlchemy, JSON and ids add on top of SQLite's own work.
+    The machine is shared, so wall figures are noisy: compare CPU figures too.
+(c) Whether the database stays usable: journal mode (WAL again), the queue query (first
+    50 open tickets by next deadline, ``wb.tickets.list``) and a full-text search on the
+    reopened database, cold and warm, and the database size.
 
 Prints one JSON object and writes it to ``bench/results/bench_demo.json``.
 """
@@ -24,6 +30,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import sqlite3
 import statistics
 import sys
@@ -40,12 +47,12 @@ from workbench.demo import generate_demo  # noqa: E402
 from workbench.domain.filters import TicketFilter  # noqa: E402
 from workbench.services.context import Workbench  # noqa: E402
 from workbench.store import search_index  # noqa: E402
-from workbench.store.db import Database  # noqa: E402
+from workbench.store.db import BULK_PRAGMAS, Database  # noqa: E402
 from workbench.store.models import syncable_models  # noqa: E402
 
 OPEN = ("new", "open", "pending", "on-hold")
 READ_BATCH = 50_000
-COMMIT_EVERY = 300_000
+COMMIT_EVERY = 250_000
 
 
 def _progress(stage: str, done: int, total: int) -> None:
@@ -57,45 +64,63 @@ def _size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_demo(path: Path, tickets: int, customers: int, seed: int) -> dict[str, Any]:
     wb = Workbench.open(path)
-    wall, cpu = time.perf_counter(), time.process_time()
+    wall, cpu, child = time.perf_counter(), time.process_time(), _children_cpu()
     counts = generate_demo(wb, tickets=tickets, customers=customers, seed=seed,
                            progress=_progress)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    child = _children_cpu() - child
     wb.close()
     rows = sum(v for k, v in counts.items() if k != "changes")
     total = rows + counts["changes"]
     return {
-        "seconds": round(wall, 2), "cpu_seconds": round(cpu, 2), "data_rows": rows,
+        "seconds": round(wall, 2), "cpu_seconds": round(cpu, 2),
+        "generator_child_cpu_seconds": round(child, 2),
+        "cpu_seconds_total": round(cpu + child, 2), "data_rows": rows,
         "change_rows": counts["changes"], "rows_total": total,
         "rows_per_s": round(total / wall), "counts": counts,
     }
 
 
-def queue_query(path: Path) -> dict[str, Any]:
-    wb = Workbench.open(path)
-    queue = TicketFilter(statuses=OPEN, order="due")
+def _timed(call: Any) -> tuple[Any, float, float]:
+    """(first result, cold ms, warm median ms over 10 more calls)."""
     started = time.perf_counter()
-    first = wb.tickets.list(queue, limit=50)
+    first = call()
     cold = (time.perf_counter() - started) * 1000
     warm = []
-    for _ in range(20):
+    for _ in range(10):
         started = time.perf_counter()
-        wb.tickets.list(queue, limit=50)
+        call()
         warm.append((time.perf_counter() - started) * 1000)
-    wb.close()
+    return first, round(cold, 2), round(statistics.median(warm), 2)
+
+
+def usable(path: Path) -> dict[str, Any]:
+    """The app's first screens on the reopened database: queue page, a search."""
     with sqlite3.connect(path) as con:
+        journal = con.execute("PRAGMA journal_mode").fetchone()[0]
         open_count = con.execute(
             "SELECT count(*) FROM tickets WHERE queue_rank IS NOT NULL").fetchone()[0]
-    return {"rows": len(first), "open_tickets": open_count, "cold_ms": round(cold, 2),
-            "warm_median_ms": round(statistics.median(warm), 2)}
+    wb = Workbench.open(path)
+    queue = TicketFilter(statuses=OPEN, order="due")
+    first, cold, warm = _timed(lambda: wb.tickets.list(queue, limit=50))
+    hits, s_cold, s_warm = _timed(lambda: wb.search.search("password", limit=20))
+    wb.close()
+    return {"journal_mode": journal, "queue_rows": len(first), "open_tickets": open_count,
+            "queue_cold_ms": cold, "queue_warm_median_ms": warm,
+            "search_hits": len(hits), "search_cold_ms": s_cold, "search_warm_median_ms": s_warm}
 
 
 def raw_baseline(source: Path, target: Path) -> dict[str, Any]:
     Database(target).close()  # a fresh database at the newest schema, then plain sqlite3
     dst = sqlite3.connect(target, isolation_level=None)
-    for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=FULL"):
+    for pragma in ("journal_mode=WAL", "foreign_keys=ON", *BULK_PRAGMAS):
         dst.execute(f"PRAGMA {pragma}")
     src = sqlite3.connect(source)
     triggers = dst.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
@@ -175,35 +200,54 @@ def _fk_rank(src: sqlite3.Connection, tables: list[str]) -> Any:
     return lambda t: (t == "changes", depth(t))
 
 
+def run_size(tickets: int, customers: int, seed: int, skip_raw: bool) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="bench_demo_") as tmp:
+        demo_path = Path(tmp) / "demo" / "wb.sqlite3"
+        print(f"generating {tickets:,} tickets, {customers:,} customers ...",
+              file=sys.stderr, flush=True)
+        load = os.getloadavg()
+        demo = run_demo(demo_path, tickets, customers, seed)
+        size = _size(demo_path)
+        check = usable(demo_path)
+        raw: dict[str, Any] = {}
+        if not skip_raw:
+            print("raw executemany baseline ...", file=sys.stderr, flush=True)
+            raw = raw_baseline(demo_path, Path(tmp) / "raw" / "raw.sqlite3")
+    return {
+        "tickets": tickets, "customers": customers, "seed": seed,
+        "demo": demo, "raw_baseline": raw,
+        "ratio_demo_over_raw_seconds": (
+            round(demo["seconds"] / raw["seconds"], 2) if raw else None),
+        # The same on CPU time (both processes of the demo), which other processes on a
+        # busy machine inflate less; the demo's two processes overlap, so wall can be less.
+        "ratio_demo_over_raw_cpu": (
+            round(demo["cpu_seconds_total"] / raw["cpu_seconds"], 2) if raw else None),
+        # On two idle cores the demo's wall time is about its busier process's CPU time
+        # (the writer and the generator overlap); this ratio is the one a loaded machine
+        # does not distort.
+        "ratio_critical_path_cpu_over_raw_cpu": (
+            round(max(demo["cpu_seconds"], demo["generator_child_cpu_seconds"])
+                  / raw["cpu_seconds"], 2) if raw else None),
+        "usable": check, "database_bytes": size, "load_average_before": load,
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tickets", type=int, default=1_000_000)
+    parser.add_argument("--tickets", default="100000,1000000",
+                        help="comma-separated sizes (default: 100000,1000000)")
     parser.add_argument("--customers", type=int, default=None,
                         help="default: one per 20 tickets, at least 300")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--skip-raw", action="store_true", help="no raw baseline")
     args = parser.parse_args()
-    customers = args.customers or max(300, args.tickets // 20)
-    with tempfile.TemporaryDirectory(prefix="bench_demo_") as tmp:
-        demo_path = Path(tmp) / "demo" / "wb.sqlite3"
-        print(f"generating {args.tickets:,} tickets, {customers:,} customers ...",
-              file=sys.stderr, flush=True)
-        demo = run_demo(demo_path, args.tickets, customers, args.seed)
-        queue = queue_query(demo_path)
-        size = _size(demo_path)
-        raw: dict[str, Any] = {}
-        if not args.skip_raw:
-            print("raw executemany baseline ...", file=sys.stderr, flush=True)
-            raw = raw_baseline(demo_path, Path(tmp) / "raw" / "raw.sqlite3")
+    runs = []
+    for tickets in (int(t) for t in args.tickets.split(",")):
+        customers = args.customers or max(300, tickets // 20)
+        runs.append(run_size(tickets, customers, args.seed, args.skip_raw))
+        print(json.dumps(runs[-1], indent=2), file=sys.stderr, flush=True)
     result = {
-        "tickets": args.tickets, "customers": customers, "seed": args.seed,
-        "demo": demo, "raw_baseline": raw,
-        "ratio_raw_over_demo_rows_per_s": (
-            round(raw["rows_per_s"] / demo["rows_per_s"], 2) if raw else None),
-        # The same on CPU time, which other processes on a busy machine do not inflate.
-        "ratio_cpu_demo_over_raw": (
-            round(demo["cpu_seconds"] / raw["cpu_seconds"], 2) if raw else None),
-        "queue_query": queue, "database_bytes": size,
+        "runs": runs, "target": "1M tickets in <= 180 s on 2 cores; demo/raw <= 2",
         "machine": {"cpus": os.cpu_count(), "load_average": os.getloadavg(),
                     "python": platform.python_version(), "sqlite": sqlite3.sqlite_version},
     }

@@ -7,6 +7,8 @@ from collections.abc import Callable, Mapping, Sequence
 from statistics import NormalDist
 from typing import Any, TypeVar
 
+from workbench.store.changelog import PreparedRows, prepare_rows
+from workbench.store.db import json_dumps
 from workbench.store.models import Base
 
 SECOND = 1000
@@ -17,6 +19,7 @@ WEEK = 7 * DAY
 WINDOW_DAYS = 365
 
 T = TypeVar("T")
+ROWS_PER_EXECUTEMANY = 40_000
 Row = dict[str, Any]
 Rnd = Callable[[], float]
 
@@ -58,3 +61,14 @@ def check_columns(model: type[Base], row: Mapping[str, Any]) -> None:
     if set(row) != expected:
         missing, extra = sorted(expected - set(row)), sorted(set(row) - expected)
         raise AssertionError(f"{model.__tablename__} row: missing {missing}, unknown {extra}")
+
+
+def prepare(model: type[Base], rows: list[Row]) -> list[PreparedRows]:
+    """*rows* checked and turned into driver tuples, in batches of one executemany each
+    (the expensive per-row Python, so the demo's generator process does it)."""
+    if not rows:
+        return []
+    check_columns(model, rows[0])
+    table = model.__table__
+    return [prepare_rows(table, rows[i : i + ROWS_PER_EXECUTEMANY], json_dumps)  # type: ignore[arg-type]
+            for i in range(0, len(rows), ROWS_PER_EXECUTEMANY)]

@@ -1,40 +1,44 @@
 """``generate_demo``: fill an empty workstation database with a realistic support team.
 
-Everything goes through the one write path (``Writer.bulk_insert``), so every row has its
-insert in the change log and syncs like a row an agent typed. The people, SLA policy and
-knowledge base are written in one transaction; tickets follow oldest first, one
-transaction per chunk, so memory stays flat for a million tickets and the caller can show
-progress. The content depends only on the seed and the workbench's "now" (ids differ).
+The demo is a fictional team on one workstation, so its rows are a local *seed*:
+each batch is written with ``Writer.seed_insert``, one change-log entry per batch
+(table and rowid range) instead of one per row, born pushed so the sync never sends
+fictional customers to a team server (docs/architecture.md, "Demo data"). What an agent
+adds afterwards goes through the normal write path; the demo is not meant to join a team.
+
+The people, SLA policy and knowledge base are written in one transaction; tickets follow
+oldest first, one transaction per chunk, so memory stays flat for a million tickets and
+the caller can show progress. For big demos the chunks are made in a second process while
+this one writes (``demo/parallel.py``). The whole load runs with the bulk pragmas of
+``Database.bulk_mode`` (the data directory is new and thrown away on failure); the app's
+pragmas (WAL, full sync) are back when it returns. The content depends only on the seed
+and the workbench's "now" (ids differ).
 """
 
 from __future__ import annotations
 
-import operator
 import random
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
+from collections.abc import Callable, Iterator
 from operator import itemgetter
-from typing import TypeVar
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
-from workbench.demo.common import Row, check_columns
+from workbench.demo.common import Row, prepare
 from workbench.demo.ids import IdMint
 from workbench.demo.knowledge import KnowledgeBuilder
+from workbench.demo.parallel import chunks, chunks_in_child
 from workbench.demo.people import CustomerBook, make_pulses, make_staff
-from workbench.demo.tickets import TicketFactory
+from workbench.demo.tickets import Prepared, TicketFactory
 from workbench.demo.vocab import load_vocab
 from workbench.domain.sla import BusinessCalendar, default_policy
 from workbench.services.context import Workbench
-from workbench.store.changelog import Writer
+from workbench.store.changelog import PreparedRows, Writer
+from workbench.store.fact_queries import refresh_repeat_contacts
 from workbench.store.models import (
     Agent,
     AgentPulse,
-    ArticleView,
     Base,
-    Call,
-    CannedUse,
     Customer,
     CustomerNote,
     CustomerPreference,
@@ -44,64 +48,35 @@ from workbench.store.models import (
     KbCategory,
     SlaCalendar,
     SlaPolicy,
-    SurveyAnswer,
     Team,
-    Ticket,
-    TicketEvent,
 )
 from workbench.store.numbers import reserve_range
 
 Progress = Callable[[str, int, int], None]
-T = TypeVar("T")
 
 TICKETS_PER_TRANSACTION = 20_000
-ROWS_PER_EXECUTEMANY = 40_000
-
-
-def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    it = iter(items)
-    while batch := list(islice(it, size)):
-        yield batch
+# From this size on the tickets are made in a second process (it costs ~1 s to start).
+PARALLEL_FROM_TICKETS = 50_000
 
 
 def _quiet(_stage: str, _done: int, _total: int) -> None:
     pass
 
 
-def _null_pattern(model: type[Base]) -> Callable[[Row], tuple[bool, ...]]:
-    """Which nullable columns of a row are None, as a sort key.
-
-    The ORM's bulk INSERT leaves None values out of the statement and starts a new
-    statement whenever the set of columns changes from one row to the next, so rows whose
-    NULLs alternate (a customer message, then an agent's reply...) would each become a
-    single-row execute. Grouping rows by their NULL pattern keeps one executemany per
-    pattern; a stable sort keeps each group in time order.
-    """
-    names = [c.key for c in model.__table__.columns if c.nullable]
-    if not names:
-        return lambda _row: ()
-    values = itemgetter(*names)
-    nones = (None,) * len(names)
-    if len(names) == 1:
-        return lambda row: (values(row) is None,)
-    return lambda row: tuple(map(operator.is_, values(row), nones))
-
-
 class _Sink:
-    """Writes rows through the transaction's Writer in bounded batches, counting them."""
+    """Writes rows through the transaction's Writer as seed batches, counting them."""
 
     def __init__(self) -> None:
         self.counts: Counter[str] = Counter()
+        self.entries = 0  # change-log entries: one per seed batch
 
-    def write(self, w: Writer, model: type[Base], rows: list[Row], regroup: bool = True) -> None:
-        if not rows:
-            return
-        check_columns(model, rows[0])
-        if regroup:  # not for a table that refers to itself: parents must come first
-            rows.sort(key=_null_pattern(model))
-        for start in range(0, len(rows), ROWS_PER_EXECUTEMANY):
-            w.bulk_insert(model, rows[start : start + ROWS_PER_EXECUTEMANY])
-        self.counts[model.__tablename__] += len(rows)
+    def write(self, w: Writer, model: type[Base], rows: list[Row]) -> None:
+        self.write_prepared(w, model, prepare(model, rows))
+
+    def write_prepared(self, w: Writer, model: type[Base], batches: list[PreparedRows]) -> None:
+        for batch in batches:
+            self.counts[model.__tablename__] += w.seed_insert(model, batch)
+            self.entries += 1
 
 
 def generate_demo(
@@ -111,15 +86,26 @@ def generate_demo(
     customers: int,
     seed: int,
     progress: Progress | None = None,
+    parallel: bool | None = None,
 ) -> dict[str, int]:
     """Write a demo team, *customers* customers and *tickets* tickets over the last year.
 
     Returns the number of rows written per table, plus ``changes``: the change-log
-    entries written with them (one insert per row).
+    entries written with them (one ``seed`` entry per batch). *parallel* makes the
+    tickets in a second process (default: from :data:`PARALLEL_FROM_TICKETS` on).
     """
     if tickets < 0 or customers < 1:
         raise ValueError("tickets must be 0 or more and customers at least 1")
     report = progress or _quiet
+    with wb.db.bulk_mode():
+        counts = _generate(wb, tickets, customers, seed, report,
+                           tickets >= PARALLEL_FROM_TICKETS if parallel is None else parallel)
+    report("finishing", 1, 1)
+    return counts
+
+
+def _generate(wb: Workbench, tickets: int, customers: int, seed: int, report: Progress,
+              parallel: bool) -> dict[str, int]:
     rng = random.Random(seed)
     now = wb.now_ms()
     mint = IdMint()
@@ -150,7 +136,7 @@ def generate_demo(
         sink.write(w, CustomerPreference, sorted(preferences, key=itemgetter("updated_at")))
         sink.write(w, CustomerNote, sorted(notes, key=itemgetter("created_at")))
         sink.write(w, Handoff, sorted(handoffs, key=itemgetter("created_at")))
-        sink.write(w, KbCategory, kb.categories, regroup=False)
+        sink.write(w, KbCategory, kb.categories)
         sink.write(w, KbArticle, kb.articles)
         sink.write(w, KbArticleVersion, kb.versions)
         sink.write(w, AgentPulse, pulses)
@@ -158,25 +144,25 @@ def generate_demo(
     report("people", 3, 3)
 
     factory = TicketFactory(rng, mint, vocab, staff, book.index, kb, wb.sla.active(), now)
+    made: Iterator[tuple[int, Prepared]] = (
+        chunks_in_child if parallel else chunks)(factory, tickets, first_number,
+                                                 TICKETS_PER_TRANSACTION)
     done = 0
     report("tickets", 0, tickets)
-    for items in _batched(factory.times(tickets), TICKETS_PER_TRANSACTION):
-        chunk = factory.chunk(items, first_number + done)
+    for size, chunk in made:
         with wb.search.bulk_load() as w:
-            sink.write(w, Ticket, chunk.tickets)
-            sink.write(w, TicketEvent, chunk.events, regroup=False)  # grouped already
-            sink.write(w, Call, chunk.calls)
-            sink.write(w, SurveyAnswer, chunk.surveys)
-            sink.write(w, CannedUse, chunk.canned)
-            sink.write(w, ArticleView, chunk.views)
-        done += len(items)
+            for model, batches in chunk:
+                sink.write_prepared(w, model, batches)
+        done += size
         report("tickets", done, tickets)
 
     report("finishing", 0, 1)
-    _tidy(wb)
-    report("finishing", 1, 1)
+    with wb.db.session() as s:
+        # "Came back within a week" needs the customer's later tickets: set once at the
+        # end, by the services' own rule. Derived columns are never logged.
+        refresh_repeat_contacts(s.connection())
     counts = dict(sink.counts)
-    counts["changes"] = sum(sink.counts.values())
+    counts["changes"] = sink.entries
     return counts
 
 
@@ -190,10 +176,3 @@ def _policy_row(mint: IdMint, now: int, calendar_id: str) -> Row:
     policy = default_policy()
     return {"id": mint.at(now), "name": policy.name, "calendar_id": calendar_id,
             "definition": policy.to_dict(), "is_default": True, "updated_at": now}
-
-
-def _tidy(wb: Workbench) -> None:
-    """Fold the write-ahead log back into the database file and empty it: the app then
-    starts on a compact file instead of replaying a log as large as the last chunk."""
-    with wb.db.engine.connect() as conn:
-        conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))

@@ -26,6 +26,7 @@ from workbench.demo.common import (
     between,
     cumulative,
     lognormal,
+    prepare,
 )
 from workbench.demo.ids import IdMint
 from workbench.demo.knowledge import Knowledge
@@ -33,7 +34,6 @@ from workbench.demo.people import Customers, Staff
 from workbench.demo.timeline import (
     AC,
     CLOSED,
-    OPEN_STATUSES,
     PC,
     PR,
     SC,
@@ -45,9 +45,18 @@ from workbench.demo.timeline import (
 )
 from workbench.demo.vocab import Vocab
 from workbench.domain.enums import Priority
-from workbench.domain.sla import BusinessCalendar, SlaPolicy, compute_sla, next_deadline
-from workbench.services.sla import sla_ticket
-from workbench.store.models.tickets import queue_rank
+from workbench.domain.sla import BusinessCalendar, SlaPolicy
+from workbench.services.sla import ticket_facts
+from workbench.store.changelog import PreparedRows
+from workbench.store.models import (
+    ArticleView,
+    Base,
+    Call,
+    CannedUse,
+    SurveyAnswer,
+    Ticket,
+    TicketEvent,
+)
 
 PRIORITIES = ("urgent", "high", "normal", "low")
 PRIORITY_WEIGHTS = (5, 20, 55, 20)
@@ -76,6 +85,16 @@ class Chunk:
     surveys: list[Row] = field(default_factory=list)
     canned: list[Row] = field(default_factory=list)
     views: list[Row] = field(default_factory=list)
+
+    def prepared(self) -> Prepared:
+        """Each table's rows as executemany batches, parents first."""
+        tables = ((Ticket, self.tickets), (TicketEvent, self.events), (Call, self.calls),
+                  (SurveyAnswer, self.surveys), (CannedUse, self.canned),
+                  (ArticleView, self.views))
+        return [(model, prepare(model, rows)) for model, rows in tables if rows]
+
+
+Prepared = list[tuple[type[Base], list[PreparedRows]]]
 
 
 def forced_count(total: int) -> int:
@@ -159,9 +178,9 @@ class TicketFactory:
         priorities = rng.choices(PRIORITIES, weights=PRIORITY_WEIGHTS, k=n)
         channels = rng.choices(CHANNELS, weights=CHANNEL_WEIGHTS, k=n)
         cust, langs, pools, run = self.cust, self.languages, self.pools, self.sim.run
-        # Events by which of author/old/new are NULL (see generator._null_pattern), each
-        # group in time order: ids carry the time, so the primary key is appended to.
-        by_nulls: list[list[Row]] = [[] for _ in range(8)]
+        # Events of the whole chunk in time order: ids carry the time, so the primary key
+        # is appended to.
+        events: list[Row] = []
         for k, (t0, want) in enumerate(items):
             priority, channel = priorities[k], channels[k]
             if want is not None:
@@ -184,7 +203,7 @@ class TicketFactory:
             reopened = 0
             replies: list[tuple[int, str]] = []
             for at, kind, author, body, old, new in thread:
-                by_nulls[(author is None) | (old is None) << 1 | (new is None) << 2].append(
+                events.append(
                     {"ticket_id": tid, "kind": kind, "author_id": author, "body": body,
                      "old_value": old, "new_value": new, "created_at": at})
                 if kind == PR:
@@ -202,26 +221,21 @@ class TicketFactory:
                     priority = new  # type: ignore[assignment]
                 elif kind == AC:
                     assignee = new
-            due = target = None
-            if status in OPEN_STATUSES:
-                due, target = self._deadline(t0, priority, status, thread)
             out.tickets.append({
                 "id": tid, "number": first_number + k, "subject": self._subject(li),
                 "status": status, "priority": priority, "channel": channel,
                 "customer_id": cust.ids[c], "assignee_id": assignee, "team_id": self.team_id,
                 "tags": self.tag_sets[int(rnd() * len(self.tag_sets))], "created_at": t0,
                 "updated_at": thread[-1][0], "first_response_at": first_response,
-                "solved_at": solved_at, "reopen_count": reopened, "next_due_at": due,
-                "next_due_target": target,
-                "queue_rank": queue_rank(status in OPEN_STATUSES, due, t0),
+                "solved_at": solved_at, "reopen_count": reopened,
+                **self.derived(t0, priority, status, thread, first_response, solved_at,
+                               reopened),
             })
             self._around(out, c, li, tid, t0, replies, call, fcr, unhappy, solved_at)
-        for group in by_nulls:
-            group.sort(key=_created)
-            for row, rid in zip(group, mint.many_at([r["created_at"] for r in group]),
-                                strict=True):
-                row["id"] = rid
-            out.events.extend(group)
+        events.sort(key=_created)
+        for row, rid in zip(events, mint.many_at([r["created_at"] for r in events]), strict=True):
+            row["id"] = rid
+        out.events = events
         out.calls.sort(key=_created)
         out.surveys.sort(key=itemgetter("answered_at"))
         out.canned.sort(key=itemgetter("used_at"))
@@ -232,13 +246,16 @@ class TicketFactory:
         subjects = self.languages[li].subjects
         return subjects[int(self.rnd() * len(subjects))]
 
-    def _deadline(self, t0: int, priority: str, status: str,
-                  thread: list[Event]) -> tuple[int | None, str | None]:
-        rows = [(e[0], e[1], e[4], e[5]) for e in thread]
-        report = compute_sla(sla_ticket(t0, priority, status, rows), self.policy, self.calendar,
-                             self.now)
-        nxt = next_deadline(report)
-        return (nxt[0], str(nxt[1])) if nxt else (None, None)
+    def derived(self, t0: int, priority: str, status: str, thread: list[Event],
+                first_response: int | None, solved_at: int | None, reopened: int) -> Row:
+        """The ticket's derived columns (``Ticket.__derived__``), exactly as the ticket
+        service keeps them (``services.sla.ticket_facts``). ``repeat_contact`` needs the
+        customer's later tickets: the generator completes it once all are written.
+        """
+        events = [(e[0], e[1], e[4], e[5], e[2]) for e in thread]
+        return ticket_facts(t0, priority, status, events, self.policy, self.calendar,
+                            self.now, solved_at=solved_at, reopen_count=reopened,
+                            first_response_at=first_response)
 
     # -- what hangs off a ticket ----------------------------------------------------------
     def _around(self, out: Chunk, c: int, li: int, tid: str, t0: int,

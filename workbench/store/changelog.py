@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, TypeVar
 
@@ -24,6 +25,10 @@ from workbench.store.models import Base, Change, SyncState, Tombstone
 M = TypeVar("M", bound=Base)
 
 HLC_KEY = "hlc_last"
+# Change.kind of an entry that stands for a batch of locally seeded rows (see
+# Writer.seed_insert): the rows are real and local, and never pushed. Not to be confused
+# with the sync's snapshot bootstrap of a new workstation; fits Change.kind's 8 characters.
+SEED = "seed"
 
 
 class ChangeSet:
@@ -79,20 +84,30 @@ def _positional_insert(conn: Connection, table: Table, columns: Sequence[str]) -
     return compiled.string
 
 
-def _insert_many(
-    conn: Connection, table: Table, rows: list[dict[str, Any]], dumps: Callable[[Any], str]
-) -> None:
-    """executemany of dict rows, JSON columns serialised as SQLAlchemy would store them
-    (None as JSON ``null``, like the JSON type with ``none_as_null=False``)."""
-    columns = [c.key for c in table.columns if c.key in rows[0]]
-    sql = _positional_insert(conn, table, columns)
-    if sql is None:
-        conn.execute(table.insert(), rows)
-        return
+@dataclass(frozen=True)
+class PreparedRows:
+    """Rows as the driver takes them: one tuple per row in *columns* order, JSON columns
+    already serialised. Made by :func:`prepare_rows`, possibly in another process (the
+    demo's generator), so the writing process only hands them to ``executemany``."""
+
+    table: str
+    columns: tuple[str, ...]
+    params: list[tuple[Any, ...]]
+
+    def ids(self) -> list[str]:
+        at = self.columns.index("id")
+        return [p[at] for p in self.params]
+
+
+def prepare_rows(table: Table, rows: Sequence[Mapping[str, Any]],
+                 dumps: Callable[[Any], str]) -> PreparedRows:
+    """*rows* (dicts with the same keys) as driver tuples, JSON columns serialised as
+    SQLAlchemy would store them (None as JSON ``null``, like ``none_as_null=False``)."""
+    columns = tuple(c.key for c in table.columns if c.key in rows[0])
     json_at = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, JSON)]
     values = itemgetter(*columns)
     if len(columns) == 1:
-        params: list[Any] = [(values(r),) for r in rows]
+        params: list[tuple[Any, ...]] = [(values(r),) for r in rows]
     elif json_at:
         params = []
         for r in rows:
@@ -102,7 +117,27 @@ def _insert_many(
             params.append(tuple(row))
     else:
         params = [values(r) for r in rows]
-    conn.exec_driver_sql(sql, params)
+    return PreparedRows(table.name, columns, params)
+
+
+def _insert_prepared(conn: Connection, table: Table, rows: PreparedRows) -> None:
+    sql = _positional_insert(conn, table, rows.columns)
+    if sql is None:  # a driver with named parameters
+        conn.execute(table.insert(), [dict(zip(rows.columns, p, strict=True))
+                                      for p in rows.params])
+        return
+    conn.exec_driver_sql(sql, rows.params)
+
+
+def _insert_many(
+    conn: Connection, table: Table, rows: list[dict[str, Any]], dumps: Callable[[Any], str]
+) -> None:
+    """executemany of dict rows (see :func:`prepare_rows`)."""
+    columns = [c.key for c in table.columns if c.key in rows[0]]
+    if _positional_insert(conn, table, columns) is None:
+        conn.execute(table.insert(), rows)
+        return
+    _insert_prepared(conn, table, prepare_rows(table, rows, dumps))
 
 
 def _sync_kind(model: type[Base]) -> str:
@@ -229,6 +264,53 @@ class Writer:
         self.changes.rows[entity].update(r["id"] for r in batch)
         self._dirty_hlc = True
         return len(batch)
+
+    def seed_insert(self, model: type[Base],
+                    rows: Iterable[Mapping[str, Any]] | PreparedRows) -> int:
+        """Insert many complete rows of a local-only seed (the demo) under ONE log entry.
+
+        The entry (kind ``seed``) names the table and the rowid range the batch took,
+        so every row stays accounted for in the log, in the same transaction; it is born
+        pushed (``pushed_at`` set), so the outbox never sends these rows: a demo team is
+        fictional and must not reach a team server. Use :meth:`bulk_insert` for anything
+        a colleague should receive (imports, real data).
+        """
+        _sync_kind(model)
+        entity = model.__tablename__
+        table = Base.metadata.tables[entity]
+        self.session.flush()
+        conn = self.session.connection()
+        if isinstance(rows, PreparedRows):
+            if rows.table != entity:
+                raise ValueError(f"rows prepared for {rows.table}, not {entity}")
+            prepared = rows
+        else:
+            batch = [r if type(r) is dict else dict(r) for r in rows]
+            if not batch:
+                return 0
+            prepared = prepare_rows(table, batch, conn.dialect._json_serializer or json.dumps)
+        if set(prepared.columns) != set(table.c.keys()):
+            raise ValueError(f"{entity}: a seed row carries every column")
+        ids = prepared.ids()
+        if not ids:
+            return 0
+        before = conn.exec_driver_sql(f"SELECT max(rowid) FROM {entity}").scalar() or 0
+        _insert_prepared(conn, table, prepared)
+        after = conn.exec_driver_sql(f"SELECT max(rowid) FROM {entity}").scalar() or 0
+        if after - before != len(ids):  # the range would not name exactly these rows
+            raise RuntimeError(f"{entity}: rowids {before + 1}..{after} for {len(ids)} rows")
+        self._record_batch(entity, ids[0], {
+            "rowids": [before + 1, after], "rows": len(ids), "last_id": ids[-1]})
+        self.changes.rows[entity].update(ids)
+        return len(ids)
+
+    def _record_batch(self, entity: str, row_id: str, fields: dict[str, Any]) -> None:
+        self.session.add(
+            Change(op_id=uuid7(self.now_ms), node=self.hlc.node, entity=entity, row_id=row_id,
+                   kind=SEED, fields=fields, hlc=self.hlc.now(), actor_id=self.actor_id,
+                   created_at=self.now_ms, pushed_at=self.now_ms, remote=False)
+        )
+        self._dirty_hlc = True
 
     def finish(self) -> ChangeSet:
         """Persist the clock's position with the transaction; call just before commit."""
