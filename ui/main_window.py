@@ -2,6 +2,9 @@
 
 Window geometry, dock/toolbar state and the page last shown are kept in QSettings and
 restored on the next start. Commands come from :mod:`ui.commands` (one QAction each).
+At startup the app builds the window with ``build_page=False``: the first frame shows the
+shell (navigation, menus, status bar) and the page is built right after it
+(:meth:`MainWindow.build_current_page`), while the database opens on the worker.
 """
 
 from __future__ import annotations
@@ -10,13 +13,14 @@ from typing import TYPE_CHECKING
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import QEvent, QSize, Qt, Signal, qVersion
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QIcon
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QDialog,
     QHBoxLayout,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
+    QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -31,12 +35,71 @@ if TYPE_CHECKING:
 
 DEFAULT_SIZE = QSize(1280, 800)
 NAV_STYLE = """
-QListWidget#navigation { border: none; background: palette(window); padding-top: 10px; }
-QListWidget#navigation::item { padding: 9px 12px; border-radius: 4px; margin: 1px 6px; }
-QListWidget#navigation::item:selected {
+QWidget#navigation { background: palette(window); }
+QWidget#navigation QPushButton {
+    text-align: left; padding: 9px 12px; border: none; border-radius: 4px; margin: 0px;
+    background: transparent; color: palette(window-text);
+}
+QWidget#navigation QPushButton:hover { background: palette(midlight); }
+QWidget#navigation QPushButton:checked {
     background: palette(highlight); color: palette(highlighted-text);
 }
 """
+
+
+class NavigationBar(QWidget):
+    """The page list on the left: one checkable button per page, exactly one checked.
+
+    Plain buttons rather than an item view: this is in the window's first frame, and an
+    item view brings the whole item-view class family (a few hundred Qt enums to create
+    in Python) onto the start-up path, for five fixed entries.
+    """
+
+    currentRowChanged = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("navigation")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(6, 12, 6, 10)
+        self._layout.setSpacing(4)
+        self._layout.addStretch(1)
+        self._group = QButtonGroup(self)
+        self._group.setExclusive(True)
+        self._group.idToggled.connect(self._toggled)
+        self._current = -1
+
+    def add_entry(self, icon: QIcon, title: str, tip: str) -> QPushButton:
+        button = QPushButton(icon, title)
+        button.setCheckable(True)
+        button.setFlat(True)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.setToolTip(tip)
+        button.setIconSize(QSize(20, 20))
+        self._group.addButton(button, self.count())
+        self._layout.insertWidget(self.count() - 1, button)
+        return button
+
+    def count(self) -> int:
+        return len(self._group.buttons())
+
+    def button(self, row: int) -> QPushButton:
+        found = self._group.button(row)
+        assert isinstance(found, QPushButton)
+        return found
+
+    def currentRow(self) -> int:
+        return self._current
+
+    def setCurrentRow(self, row: int) -> None:
+        self.button(row).setChecked(True)
+
+    def _toggled(self, row: int, checked: bool) -> None:
+        if checked and row != self._current:
+            self._current = row
+            if not self.signalsBlocked():
+                self.currentRowChanged.emit(row)
 
 
 class MainWindow(QMainWindow):
@@ -44,27 +107,24 @@ class MainWindow(QMainWindow):
 
     closed = Signal()
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, *, build_page: bool = True
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("main-window")
         self.setWindowTitle(tr("Support Workbench"))
         self.commands = CommandRegistry(self, declare_commands(self))
 
-        self.navigation = QListWidget()
-        self.navigation.setObjectName("navigation")
+        self.navigation = NavigationBar()
         self.navigation.setStyleSheet(NAV_STYLE)
-        self.navigation.setIconSize(QSize(20, 20))
-        self.navigation.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = LazyPageStack(self._page_factories())
         style = self.style()
-        for n, (page_id, title, icon) in enumerate(PAGES, start=1):
-            item = QListWidgetItem(style.standardIcon(icon), tr(title))
-            item.setData(Qt.ItemDataRole.UserRole, page_id)
-            item.setToolTip(tr("%1 (Alt+%2)").replace("%1", tr(title)).replace("%2", str(n)))
-            self.navigation.addItem(item)
-        width = max(self.navigation.sizeHintForColumn(0) + 28, 170)
+        for n, (_page_id, title, icon) in enumerate(PAGES, start=1):
+            self.navigation.add_entry(
+                style.standardIcon(icon), tr(title),
+                tr("%1 (Alt+%2)").replace("%1", tr(title)).replace("%2", str(n)))
+        width = max(self.navigation.sizeHint().width() + 16, 170)
         self.navigation.setFixedWidth(width)
         self.navigation.currentRowChanged.connect(
             lambda row: self.stack.show_page(self.stack.page_ids[row])
@@ -81,9 +141,12 @@ class MainWindow(QMainWindow):
         status = WorkbenchStatusBar(ctx)
         status.handoffs_button.clicked.connect(self.show_handoffs)
         self.setStatusBar(status)
+        from ui.sync import install_sync  # sign-in, background sync, its status and menus
+
+        install_sync(self, ctx)
         ctx.ready.connect(self.commands.refresh)
         ctx.ready.connect(self._watch_deadlines)
-        self._restore_layout()
+        self._restore_layout(build_page)
 
     def _page_factories(self) -> list[tuple[str, PageFactory]]:
         """How each page is made; modules load on first use, not at startup."""
@@ -108,7 +171,7 @@ class MainWindow(QMainWindow):
         def metrics() -> QWidget:
             from ui.pages.metrics import metrics_page
 
-            return metrics_page()
+            return metrics_page(self.ctx)
 
         def settings() -> QWidget:
             from ui.pages.settings import SettingsPage
@@ -147,7 +210,7 @@ class MainWindow(QMainWindow):
                     menu.addAction(self.commands.action(command_id))
 
     # -- layout persistence ----------------------------------------------------------------
-    def _restore_layout(self) -> None:
+    def _restore_layout(self, build_page: bool = True) -> None:
         prefs = self.ctx.preferences
         geometry = prefs.window_geometry
         if geometry is None or not self.restoreGeometry(geometry):
@@ -156,7 +219,18 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state)
         page = prefs.current_page
-        self.show_page(page if page in self.stack.page_ids else "queue")
+        page = page if page in self.stack.page_ids else "queue"
+        if build_page:
+            self.show_page(page)
+        else:  # select it without building: build_current_page() does, after the first frame
+            self.navigation.blockSignals(True)
+            self.navigation.setCurrentRow(self.stack.page_ids.index(page))
+            self.navigation.blockSignals(False)
+            self.stack.select(page)
+
+    def build_current_page(self) -> QWidget:
+        """The page on screen, built now if the window was made with ``build_page=False``."""
+        return self.stack.build_current()
 
     def save_layout(self) -> None:
         prefs = self.ctx.preferences

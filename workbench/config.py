@@ -1,16 +1,17 @@
-"""Where a workstation keeps its data, its core settings (TOML) and its logs."""
+"""Where a workstation keeps its data, its core settings (TOML) and its logs.
+
+The app imports this module before its first frame, so what only some starts need
+(platformdirs without ``--data-dir``, the TOML parser, the rotating log handler) is
+imported where it is used.
+"""
 
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from platformdirs import user_data_dir
 
 APP_NAME = "support-workbench"
 DATA_DIR_ENV = "WORKBENCH_DATA_DIR"
@@ -41,7 +42,11 @@ class Paths:
 
 def resolve_paths(data_dir: str | os.PathLike[str] | None = None) -> Paths:
     """--data-dir wins, then $WORKBENCH_DATA_DIR, then the platform's user data folder."""
-    chosen = data_dir or os.environ.get(DATA_DIR_ENV) or user_data_dir(APP_NAME, appauthor=False)
+    chosen = data_dir or os.environ.get(DATA_DIR_ENV)
+    if not chosen:
+        from platformdirs import user_data_dir
+
+        chosen = user_data_dir(APP_NAME, appauthor=False)
     path = Path(chosen).expanduser().resolve()
     path.mkdir(parents=True, exist_ok=True)
     return Paths(path)
@@ -49,6 +54,8 @@ def resolve_paths(data_dir: str | os.PathLike[str] | None = None) -> Paths:
 
 def load_settings(paths: Paths) -> dict[str, Any]:
     """Core settings; a missing file is empty settings, a broken one is a clear error."""
+    import tomllib
+
     try:
         with paths.settings.open("rb") as fh:
             return tomllib.load(fh)
@@ -85,6 +92,8 @@ def save_settings(paths: Paths, settings: dict[str, Any]) -> None:
 
 def setup_logging(paths: Paths, level: int = logging.INFO) -> None:
     """Log to a rotating file in the data directory (5 files of 2 MB)."""
+    import logging.handlers
+
     paths.logs.mkdir(parents=True, exist_ok=True)
     handler = logging.handlers.RotatingFileHandler(
         paths.logs / "workbench.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8"

@@ -81,3 +81,33 @@ def test_an_unknown_acting_agent_is_explained_and_the_app_exits(
     qtbot.waitUntil(lambda: bool(codes), timeout=10_000)
     assert messages == ["No agent called 'nobody@example.com'."]
     assert codes == [app_module.EXIT_USAGE]
+
+
+def test_the_first_frame_is_the_shell_and_the_page_is_built_right_after_it(
+    qtbot: QtBot, launched: list[MainWindow], paths: Paths, wb: Workbench,
+    clock: FrozenClock, team: Team,
+) -> None:
+    make_tickets(wb, clock, team.customers[0], 2)
+    window = start(qtbot, launched, paths, "sam@example.com")
+    built: list[str] = []
+    window.stack.page_built.connect(lambda page_id, _page: built.append(page_id))
+    assert window.isVisible() and window.stack.built() == {}  # nothing but the shell yet
+    assert window.current_page_id() == "queue"
+    assert window.navigation.currentRow() == 0
+
+    qtbot.waitUntil(lambda: built == ["queue"], timeout=10_000)
+    queue = window.stack.built()["queue"]
+    assert isinstance(queue, QueuePage) and window.stack.currentWidget() is queue
+    qtbot.waitUntil(lambda: queue.model.rowCount() == 2, timeout=10_000)
+
+
+def test_the_navigation_switches_pages_and_follows_the_go_commands(
+    qtbot: QtBot, launched: list[MainWindow], paths: Paths, wb: Workbench, team: Team,
+) -> None:
+    window = start(qtbot, launched, paths, "sam@example.com")
+    qtbot.waitUntil(lambda: "queue" in window.stack.built(), timeout=10_000)
+    window.navigation.button(4).click()
+    assert window.current_page_id() == "settings"
+    assert window.navigation.button(4).isChecked() and not window.navigation.button(0).isChecked()
+    window.commands.action("go.queue").trigger()
+    assert window.current_page_id() == "queue" and window.navigation.currentRow() == 0

@@ -121,7 +121,10 @@ def test_a_tick_repaints_only_the_visible_chips(
     page = queue_of(window)
     page.model.fetchMore(page.model.index(0, 0).parent())
     assert page.model.rowCount() == 80
-    qtbot.wait(10)
+    settled = -1
+    while settled != page.table.chips.painted:  # let the first paints of the page finish
+        settled = page.table.chips.painted
+        qtbot.wait(50)
     first, last = page.table.visible_rows() or (0, 0)
     before = page.table.chips.painted
 

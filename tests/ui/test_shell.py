@@ -51,9 +51,12 @@ def test_starts_with_queue_in_next_deadline_order_and_names_the_acting_agent(
 
 
 def test_status_bar_shows_sync_state_and_the_frozen_time(window: MainWindow) -> None:
-    sync = window.statusBar().findChild(QLabel, "sync-state")
+    from ui.sync.status_item import SyncStatusItem
+
+    sync = window.statusBar().findChild(SyncStatusItem)
     clock = window.statusBar().findChild(QLabel, "clock")
-    assert sync is not None and "not connected to a team server" in sync.text()
+    assert sync is not None and sync.text == "Not configured"
+    assert "not connected to a team server" in sync.state.toolTip()
     assert clock is not None and "2 Mar" in clock.text()
 
 

@@ -51,6 +51,13 @@ _SORT_NAMES = {
     "updated": QT_TRANSLATE_NOOP("TicketTableModel", "the last update"),
 }
 OPEN_STATUSES = frozenset(s.value for s in TicketStatus if s.is_open)
+# Roles as plain ints: the view passes ints, and comparing an int with a Qt enum member
+# goes through Python-level enum code on every one of the thousands of calls per paint.
+_DISPLAY, _TOOLTIP, _BACKGROUND, _FONT, _ALIGNMENT = (int(r) for r in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.BackgroundRole,
+    Qt.ItemDataRole.FontRole, Qt.ItemDataRole.TextAlignmentRole))
+_CHIP, _TICKET_ID = int(CHIP_ROLE), int(TICKET_ID_ROLE)
+_RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 @dataclass(frozen=True)
@@ -73,9 +80,19 @@ def _query(q: QueueQuery, tail: TicketRow | None, loaded: int) -> PageQuery[Queu
         after = tail if offset and offset == loaded else None  # keyset: past the last row
         rows = wb.tickets.list(f, limit=limit, offset=0 if after else offset, after=after)
         warns = wb.sla.warning_times(rows)
-        return [QueueRow(**vars(r), warn_at=w) for r, w in zip(rows, warns, strict=True)]
+        return [queue_row(r, w) for r, w in zip(rows, warns, strict=True)]
 
     return run
+
+
+def queue_row(row: TicketRow, warn_at: int | None) -> QueueRow:
+    """*row* with its warning instant. Copies the fields' dict rather than passing them
+    through the frozen dataclass' ``__init__`` (a guarded setattr per field): a page of rows
+    is built on every load and refresh."""
+    out = object.__new__(QueueRow)
+    out.__dict__.update(row.__dict__)
+    out.__dict__["warn_at"] = warn_at
+    return out
 
 
 def customer_text(name: str, plan: str) -> str:
@@ -125,6 +142,9 @@ class TicketTableModel(PagedTableModel[QueueRow]):
         self._query_state = QueueQuery()
         self._actor_id: str | None = None
         self._kinds: dict[str, ChipKind] = {}  # last state seen by tick(), per ticket
+        # The texts of the columns that do not change with time, per row object: a repaint
+        # (scrolling, hover, selection) reads them instead of formatting them again.
+        self._texts: dict[str, tuple[QueueRow, list[str | None]]] = {}
 
     # -- the question ------------------------------------------------------------------------
     @property
@@ -228,20 +248,21 @@ class TicketTableModel(PagedTableModel[QueueRow]):
         return self.cell(self._rows[row], index.column(), role)
 
     def cell(self, row: QueueRow, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole:
+        role = int(role)
+        if role == _DISPLAY:
             return self._text_of(row, column)
-        if role == CHIP_ROLE:
+        if role == _CHIP:
             return self.chip(row)
-        if role == TICKET_ID_ROLE:
+        if role == _TICKET_ID:
             return row.id
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             return self._tooltip(row, column)
-        if role == Qt.ItemDataRole.BackgroundRole and row.assignee_id == self._actor_id:
+        if role == _BACKGROUND and row.assignee_id == self._actor_id:
             return self._row_tint(row)
-        if role == Qt.ItemDataRole.FontRole and column == self.PRIORITY:
+        if role == _FONT and column == self.PRIORITY:
             return self._font_of(row)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == self.NUMBER:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == _ALIGNMENT and column == self.NUMBER:
+            return _RIGHT_ALIGNED
         return None
 
     def _row_tint(self, row: QueueRow) -> QBrush | None:
@@ -266,6 +287,18 @@ class TicketTableModel(PagedTableModel[QueueRow]):
             return self.chip(row).text
         if column == self.UPDATED:
             return formatting.ago_text(row.updated_at, self._now_ms())
+        entry = self._texts.get(row.id)
+        if entry is None or entry[0] is not row:  # new, or replaced by a refresh
+            if len(self._texts) > 2 * len(self._rows) + 1000:
+                self._texts.clear()
+            entry = self._texts[row.id] = (row, [None] * len(self.columns))
+        texts = entry[1]
+        text = texts[column]
+        if text is None:
+            text = texts[column] = self._static_text(row, column)
+        return text
+
+    def _static_text(self, row: QueueRow, column: int) -> str:
         if column == self.NUMBER:
             return row.key
         if column == self.SUBJECT:

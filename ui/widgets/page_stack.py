@@ -1,13 +1,16 @@
 """A stack of pages each built the first time it is shown.
 
-A page nobody opens costs no construction, no imports and no queries; the window shows
-sooner because only the page on screen exists at startup.
+A page nobody opens costs no construction, no imports and no queries. At startup even the
+page on screen may wait: :meth:`LazyPageStack.select` makes a page current while its
+placeholder (the window's background) stands in, so the window's first frame needs none of
+the page's modules; :meth:`LazyPageStack.build_current` builds it right after that frame.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
 PageFactory = Callable[[], QWidget]
@@ -15,6 +18,8 @@ PageFactory = Callable[[], QWidget]
 
 class LazyPageStack(QStackedWidget):
     """Holds a placeholder per page until :meth:`page` builds the real one."""
+
+    page_built = Signal(str, QWidget)  # (page id, the page) once a page exists
 
     def __init__(
         self, factories: Sequence[tuple[str, PageFactory]], parent: QWidget | None = None
@@ -47,12 +52,21 @@ class LazyPageStack(QStackedWidget):
             self.insertWidget(index, page)
             self.removeWidget(placeholder)
             placeholder.deleteLater()
+            self.page_built.emit(page_id, page)
         return page
 
     def show_page(self, page_id: str) -> QWidget:
         page = self.page(page_id)
         self.setCurrentWidget(page)
         return page
+
+    def select(self, page_id: str) -> None:
+        """Make *page_id* current without building it (its placeholder shows meanwhile)."""
+        self.setCurrentIndex(self._ids.index(page_id))
+
+    def build_current(self) -> QWidget:
+        """Build the current page if only its placeholder stands there yet."""
+        return self.show_page(self.current_page_id())
 
     def current_page_id(self) -> str:
         return self._ids[self.currentIndex()]

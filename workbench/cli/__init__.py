@@ -1,4 +1,10 @@
-"""The ``workbench`` command: no subcommand opens the app; subcommands script it headless."""
+"""The ``workbench`` command: no subcommand opens the app; subcommands script it headless.
+
+Opening the app is the common case and the one a user waits for, so it is recognised
+before the full parser is built: the subcommand modules import the services and the
+storage stack, which the first frame of the window does not need (it opens the database
+itself, after that frame is on screen).
+"""
 
 from __future__ import annotations
 
@@ -12,8 +18,6 @@ from typing import Any
 
 from workbench import __version__
 from workbench.config import DATA_DIR_ENV, resolve_paths, setup_logging
-from workbench.services.dto import to_jsonable
-from workbench.services.errors import ServiceError
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +31,8 @@ class CliError(Exception):
 def emit(args: argparse.Namespace, data: Any, human: Callable[[], str]) -> None:
     """Print *data* as JSON with --json, else the human rendering."""
     if getattr(args, "json", False):
+        from workbench.services.dto import to_jsonable
+
         print(json.dumps(to_jsonable(data), ensure_ascii=False, indent=2))
     else:
         print(human())
@@ -81,13 +87,42 @@ def open_workbench(args: argparse.Namespace) -> Any:
 _opened: list[Any] = []
 
 
+_GLOBAL_VALUES = {"--data-dir": "data_dir", "--as": "acting"}
+
+
+def gui_arguments(argv: Sequence[str]) -> argparse.Namespace | None:
+    """The global options when *argv* only opens the app (no subcommand, no --help or
+    --version, nothing misspelt); None sends *argv* to the full parser instead."""
+    found: dict[str, str | None] = {"data_dir": None, "acting": None}
+    rest = list(argv)
+    while rest:
+        token = rest.pop(0)
+        name, eq, value = token.partition("=")
+        dest = _GLOBAL_VALUES.get(name)
+        if dest is None:
+            return None
+        if not eq:
+            if not rest or rest[0].startswith("-"):
+                return None  # a missing value: the full parser says so
+            value = rest.pop(0)
+        found[dest] = value
+    return argparse.Namespace(command=None, **found)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    gui = gui_arguments(sys.argv[1:] if argv is None else argv)
+    if gui is not None:
+        from workbench.cli.gui import launch
+
+        return launch(gui)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         from workbench.cli.gui import launch
 
         return launch(args)
+    from workbench.services.errors import ServiceError
+
     handler: Handler = args.handler
     try:
         return handler(args)

@@ -167,9 +167,50 @@ def escape(text: str) -> str:
     return text.replace("{", "{{").replace("}", "}}")
 
 
-def first_name(full_name: str | None) -> str | None:
-    """The first word of a name ("Ana Lima" -> "Ana"); None when there is no name."""
+# Languages whose names are written family name first: the name one is greeted by (the
+# given name) is the last part ("Nagy Péter" -> Péter, "Nguyễn Văn An" -> An). By primary
+# language subtag (BCP 47: "km", "km-KH", "hu_HU").
+FAMILY_NAME_FIRST_LANGUAGES = frozenset({"km", "hu", "vi", "zh", "ja", "ko"})
+# Scripts whose names are family name first whatever language tag the record carries:
+# Khmer, Han, Hiragana/Katakana and Hangul (start, end) code point ranges.
+_FAMILY_FIRST_SCRIPTS = (
+    (0x1780, 0x17FF), (0x19E0, 0x19FF),  # Khmer, Khmer symbols
+    (0x3040, 0x30FF), (0x31F0, 0x31FF),  # Hiragana, Katakana
+    (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),  # Han
+    (0x1100, 0x11FF), (0x3130, 0x318F), (0xAC00, 0xD7AF),  # Hangul
+)
+
+
+def _in_family_first_script(ch: str) -> bool:
+    code = ord(ch)
+    return any(start <= code <= end for start, end in _FAMILY_FIRST_SCRIPTS)
+
+
+def family_name_first(full_name: str, language: str | None = None) -> bool:
+    """True when *full_name* is written family name first: by the person's *language*
+    (its primary subtag) when that says so, else by the script the name is written in
+    (a Khmer or Han name is family name first even on a record tagged "en")."""
+    if language:
+        primary = language.strip().replace("_", "-").split("-")[0].lower()
+        if primary in FAMILY_NAME_FIRST_LANGUAGES:
+            return True
+    letters = [ch for ch in full_name if ch.isalpha()]
+    if not letters:
+        return False
+    in_script = sum(1 for ch in letters if _in_family_first_script(ch))
+    return in_script * 2 > len(letters)
+
+
+def first_name(full_name: str | None, language: str | None = None) -> str | None:
+    """The name a person is greeted by (their given name); None when there is no name.
+
+    "Ana Lima" -> "Ana"; family-name-first names give their last part: a Khmer
+    "សុខ ចាន់ថា" -> "ចាន់ថា", and with *language* "hu" "Nagy Péter" -> "Péter"
+    (see :func:`family_name_first`). A one-word name is returned whole.
+    """
     if full_name is None:
         return None
     words = full_name.split()
-    return words[0] if words else None
+    if not words:
+        return None
+    return words[-1] if family_name_first(full_name, language) else words[0]

@@ -18,13 +18,16 @@ How a query runs (the figures are in ``bench/bench_search.py``):
   must occur in the subject or in one message (internal notes included: agents see them).
 
 Scores are "higher is better" and comparable within one search. Snippets carry the
-:data:`~workbench.domain.search_query.MARK_START`/``MARK_END`` highlight markers.
+:data:`~workbench.domain.search_query.MARK_START`/``MARK_END`` highlight markers. An
+article's snippet is cut from its text as a reader sees it (:func:`markdown_text`), not
+from its Markdown source.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -102,6 +105,49 @@ class ReindexReport:
     counts: dict[str, int]
     seconds: float
     repaired: list[str] = field(default_factory=list)
+
+
+_FENCE = re.compile(r"^[ \t]*(```|~~~)[^\n]*$", re.MULTILINE)
+_RULE = re.compile(r"^[ \t]*([-*_])([ \t]*\1){2,}[ \t]*$", re.MULTILINE)
+_TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$",
+                         re.MULTILINE)
+_BLOCK = re.compile(  # a heading or list item line: its marker and its text
+    r"^[ \t]*(?:#{1,6}[ \t]+|[-*+][ \t]+(?:\[[ xX]\][ \t]+)?|\d{1,3}[.)][ \t]+)(.*?)"
+    r"(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
+_QUOTE = re.compile(r"^[ \t]*>[ \t]?", re.MULTILINE)
+_LINK = re.compile(r"!?\[([^\]\n]*)\](?:\([^)\n]*\)|\[[^\]\n]*\])")
+_LINK_DEFINITION = re.compile(r"^[ \t]*\[[^\]\n]+\]:[ \t]*\S+.*$", re.MULTILINE)
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+_STRONG = re.compile(r"\*\*|__|~~")
+_EMPHASIS = re.compile(r"(?<![\w*])\*(?=\w)|(?<=\w)\*(?![\w*])|(?<![\w_])_(?=\w)|(?<=\w)_(?![\w_])")
+_CELL = re.compile(r"[ \t]*\|[ \t]*")
+
+
+def markdown_text(markdown: str, title: str | None = None) -> str:
+    """An article's Markdown as the reader sees it, on one line: no heading, list or quote
+    markers, emphasis, code fences or backticks, link targets, images or HTML tags (their
+    text stays). Headings and list items end with " · " so that they do not run into what
+    follows. A first heading repeating *title* is left out (the hit shows the title)."""
+    text = _FENCE.sub("", markdown)
+    text = _RULE.sub("", text)
+    text = _TABLE_RULE.sub("", text)
+    text = _LINK_DEFINITION.sub("", text)
+    if title is not None:
+        first = text.lstrip().split("\n", 1)
+        if first[0].lstrip("#").strip() == title.strip() and first[0].startswith("#"):
+            text = first[1] if len(first) > 1 else ""
+    text = _BLOCK.sub(lambda m: m.group(1) + " · " if m.group(1) else "", text)
+    text = _QUOTE.sub("", text)
+    text = _LINK.sub(r"\1", text)
+    text = _AUTOLINK.sub(r"\1", text)
+    text = _TAG.sub(" ", text)
+    text = _STRONG.sub("", text)
+    text = _EMPHASIS.sub("", text)
+    text = text.replace("`", "")
+    text = "\n".join(_CELL.sub(" · ", line).strip(" ·") if line.count("|") >= 2 else line
+                     for line in text.split("\n"))
+    return " ".join(text.split()).strip(" ·")
 
 
 def _like_needles(term: Term) -> list[str]:
@@ -256,6 +302,7 @@ class SearchService:
                 title, body, tags = fields
                 with suppress(ValueError, TypeError):  # not JSON: show it as it is
                     tags = ", ".join(str(t) for t in json.loads(tags or "[]"))
+                body = markdown_text(body or "", title)
                 shown = next((t for t in (body, tags, title) if _has(t, q.terms)), body)
             out.append(SearchHit(kind, r.key, fields[0], highlight(shown, q.terms), r.score))
         return out
