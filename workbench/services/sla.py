@@ -45,24 +45,39 @@ def sla_ticket(
     """The clock's view of a ticket from its current state and its (at, kind, old, new) events.
 
     The state at creation is the old value of the first change of each kind, else the
-    current one.
+    current one. The ticket's current priority and status are the truth: after a sync
+    conflict the losing edit's event stays in the thread and may replay last, so the replay
+    ends with a change to the current values at its last event (every replica holds the
+    same events and the same merged row, so every replica computes the same clock).
     """
     first_priority, first_status = priority, status
+    last_priority: str | None = None
+    last_status: str | None = None
     seen_p = seen_s = False
+    last_at = created_at
     events: list[SlaEvent] = []
     for at, kind, old, new in rows:
+        last_at = max(last_at, at)
         if kind == EventKind.PRIORITY_CHANGE:
             if not seen_p and old:
                 first_priority, seen_p = old, True
+            last_priority = new
             events.append(SlaEvent(at_ms=at, kind=EventKind.PRIORITY_CHANGE,
                                    priority=Priority(new)))
         elif kind == EventKind.STATUS_CHANGE:
             if not seen_s and old:
                 first_status, seen_s = old, True
+            last_status = new
             events.append(SlaEvent(at_ms=at, kind=EventKind.STATUS_CHANGE,
                                    status=TicketStatus(new)))
         elif kind in _CLOCK_KINDS:
             events.append(SlaEvent(at_ms=at, kind=EventKind(kind)))
+    if last_priority is not None and last_priority != priority:
+        events.append(SlaEvent(at_ms=last_at, kind=EventKind.PRIORITY_CHANGE,
+                               priority=Priority(priority)))
+    if last_status is not None and last_status != status:
+        events.append(SlaEvent(at_ms=last_at, kind=EventKind.STATUS_CHANGE,
+                               status=TicketStatus(status)))
     return SlaTicket(
         created_at_ms=created_at,
         priority=Priority(first_priority),
@@ -99,6 +114,9 @@ def ticket_facts(
     *solved_at* (``fact_queries.next_contact_at``), the one input from other tickets.
     """
     ticket = sla_ticket(created_at, priority, status, [row[:4] for row in events])
+    # A stored column must count every known event: one stamped by a colleague whose clock
+    # runs ahead of ours would otherwise be ignored until our next write of this ticket.
+    now_ms = max([now_ms, *(e.at_ms for e in ticket.events)])
     report = compute_sla(ticket, policy, calendar, now_ms, explain=False)
     nxt = next_deadline(report)
     due, target = (nxt[0], str(nxt[1])) if nxt else (None, None)
