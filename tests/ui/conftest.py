@@ -7,6 +7,7 @@ pool), so a test reads top to bottom with no waiting. Tests fail when they leak 
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,11 @@ from ui.preferences import Preferences
 from workbench.config import Paths, resolve_paths
 from workbench.domain.clock import FrozenClock
 from workbench.services.context import Workbench
+
+# The metrics month dataset lives with the service oracles; the panel tests import it by name.
+_SERVICE_TESTS = str(Path(__file__).resolve().parents[1] / "workbench" / "services")
+if _SERVICE_TESTS not in sys.path:
+    sys.path.append(_SERVICE_TESTS)
 
 
 @pytest.fixture(autouse=True)

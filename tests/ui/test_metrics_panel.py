@@ -1,5 +1,6 @@
 """The metrics panel: tiles, period, role, exports and drill-down on a hand-made month
-(tests/ui/metrics_panel_data.py; now is Mar 6 10:00, the lead Dana Ortiz acts)."""
+(tests/workbench/services/metrics_views_data.py, shared with the service oracles;
+now is Mar 6 10:00, the lead Dana Ortiz acts)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from metrics_panel_data import Month, seed_month
+from metrics_views_data import Month, seed_month  # tests/workbench/services, see conftest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QWidget

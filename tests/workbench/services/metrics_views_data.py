@@ -1,5 +1,5 @@
-"""A month of a small team whose metrics compute by hand (metrics_views oracles; the same
-dataset as tests/ui/metrics_panel_data.py, which the UI tests import).
+"""A month of a small team whose metrics compute by hand (the metrics_views oracles and
+the panel tests in tests/ui/test_metrics_panel.py import it by name).
 
 The same instants as tests/workbench/services/test_metrics.py (all priorities normal, a
 24/7 calendar, UTC):
