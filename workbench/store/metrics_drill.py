@@ -14,7 +14,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from workbench.domain.enums import EventKind, SurveyKind, TicketStatus
-from workbench.store.metrics_queries import Row, Scope, SqlRunner, day_bucket
+from workbench.store.metrics_queries import (
+    Row,
+    Scope,
+    SqlRunner,
+    agent_filters,
+    day_bucket,
+    ticket_filters,
+)
 
 _OPEN = ", ".join(f"'{s.value}'" for s in TicketStatus if s.is_open)
 _REPLY = f"'{EventKind.PUBLIC_REPLY.value}'"
@@ -22,25 +29,6 @@ _KINDS = ", ".join(f"'{k.value}'" for k in SurveyKind)  # leads ix_survey_answer
 # Upper bounds (seconds, exclusive) of the buckets of the time distributions; the last is open.
 DURATION_BUCKETS = (900, 3_600, 4 * 3_600, 8 * 3_600, 86_400, 3 * 86_400, 7 * 86_400)
 DRILL_LIMIT = 1_000  # tickets listed by one drill-down at most
-
-
-def ticket_filters(scope: Scope, t: str = "t") -> str:
-    """The filters of *scope* on a tickets alias (the assignee is the agent of a ticket)."""
-    parts = [
-        f"{t}.assignee_id = :agent" if scope.agent_id else "",
-        f"{t}.team_id = :team" if scope.team_id else "",
-        f"{t}.priority = :priority" if scope.priority else "",
-        f"{t}.channel = :channel" if scope.channel else "",
-        f"{t}.customer_id IN (SELECT id FROM customers WHERE plan = :plan)" if scope.plan else "",
-    ]
-    return "".join(f" AND {p}" for p in parts if p)
-
-
-def _agent_rows(scope: Scope, column: str) -> str:
-    out = f" AND {column} = :agent" if scope.agent_id else ""
-    if scope.team_id:
-        out += f" AND {column} IN (SELECT id FROM agents WHERE team_id = :team)"
-    return out
 
 
 def _bucket(seconds: str) -> str:
@@ -114,7 +102,7 @@ def call_cohort(db: SqlRunner, scope: Scope, bounds: Sequence[int]) -> list[Row]
                SUM(c.hold_s), SUM(c.duration_s)
         FROM calls c
         WHERE c.started_at >= :start AND c.started_at < :end
-          {_agent_rows(scope, 'c.agent_id')}{via}{plan}
+          {agent_filters(scope, 'c.agent_id')}{via}{plan}
         GROUP BY day, c.agent_id"""
     return db.rows(sql, scope.params)
 
@@ -124,7 +112,7 @@ def pulse_cohort(db: SqlRunner, scope: Scope, bounds: Sequence[int]) -> list[Row
     sql = f"""
         SELECT {day_bucket('p.answered_at', bounds)} AS day, p.agent_id, p.score, COUNT(*)
         FROM agent_pulses p
-        WHERE p.answered_at >= :start AND p.answered_at < :end{_agent_rows(scope, 'p.agent_id')}
+        WHERE p.answered_at >= :start AND p.answered_at < :end{agent_filters(scope, 'p.agent_id')}
         GROUP BY day, p.agent_id, p.score"""
     return db.rows(sql, scope.params)
 
@@ -137,7 +125,7 @@ def knowledge_by_day(db: SqlRunner, scope: Scope, bounds: Sequence[int],
         SELECT {day_bucket('v.viewed_at', bounds)} AS day, COUNT(*), SUM(v.seconds)
         FROM article_views v
         WHERE v.viewed_at >= :start AND v.viewed_at < :end AND v.seconds >= :min_read
-          {_agent_rows(scope, 'v.agent_id')}
+          {agent_filters(scope, 'v.agent_id')}
         GROUP BY day"""
     inner = Scope(0, 0, 0, None, None, scope.priority, scope.channel, scope.plan)
     cond = ticket_filters(inner, "ft")
@@ -145,7 +133,7 @@ def knowledge_by_day(db: SqlRunner, scope: Scope, bounds: Sequence[int],
     uses = f"""
         SELECT {day_bucket('u.used_at', bounds)} AS day, COUNT(*)
         FROM canned_uses u
-        WHERE u.used_at >= :start AND u.used_at < :end{_agent_rows(scope, 'u.agent_id')}{via}
+        WHERE u.used_at >= :start AND u.used_at < :end{agent_filters(scope, 'u.agent_id')}{via}
         GROUP BY day"""
     return db.rows(reads, params), db.rows(uses, params)
 

@@ -148,7 +148,7 @@ def ticket_share(db: SqlRunner, scope: Scope) -> float:
     return overlap / (high + 1 - low) if overlap > 0 else 0.0
 
 
-def _tickets(scope: Scope, t: str = "t") -> str:
+def ticket_filters(scope: Scope, t: str = "t") -> str:
     """Conditions on a tickets alias: the assignee is "the agent" of a ticket."""
     parts = [
         f"{t}.assignee_id = :agent" if scope.agent_id else "",
@@ -160,7 +160,7 @@ def _tickets(scope: Scope, t: str = "t") -> str:
     return "".join(f" AND {p}" for p in parts if p)
 
 
-def _by_agent(scope: Scope, column: str) -> str:
+def agent_filters(scope: Scope, column: str) -> str:
     """Conditions on rows that name their agent (calls, views, uses, pulses)."""
     out = f" AND {column} = :agent" if scope.agent_id else ""
     if scope.team_id:
@@ -172,7 +172,7 @@ def _via_ticket(scope: Scope, column: str, *, agent: bool, plan: bool = False) -
     """Ticket filters applied through a row's ticket; rows without one drop out."""
     inner = Scope(0, 0, 0, scope.agent_id if agent else None, scope.team_id if agent else None,
                   scope.priority, scope.channel, scope.plan if plan else None)
-    cond = _tickets(inner, "ft")
+    cond = ticket_filters(inner, "ft")
     return f" AND EXISTS (SELECT 1 FROM tickets ft WHERE ft.id = {column}{cond})" if cond else ""
 
 
@@ -204,7 +204,7 @@ def by_day_and_agent(db: SqlRunner, scope: Scope, bounds: Sequence[int],
         SELECT {day_bucket(f't.{column}', bounds)} AS day, t.assignee_id, COUNT(*),
                SUM(t.reopen_count = 0)
         FROM {_cohort(scope)}
-        WHERE t.{column} >= :start AND t.{column} < :end{_tickets(scope)}
+        WHERE t.{column} >= :start AND t.{column} < :end{ticket_filters(scope)}
         GROUP BY day, t.assignee_id"""
     return db.rows(sql, scope.params)
 
@@ -215,7 +215,7 @@ def first_response_histogram(db: SqlRunner, scope: Scope) -> list[Row]:
         SELECT MAX(0, t.first_response_at - t.created_at) / 1000 AS s, COUNT(*)
         FROM {_cohort(scope)}
         WHERE t.created_at >= :start AND t.created_at < :end
-          AND t.first_response_at IS NOT NULL{_tickets(scope)}
+          AND t.first_response_at IS NOT NULL{ticket_filters(scope)}
         GROUP BY s ORDER BY s"""
     return db.rows(sql, scope.params)
 
@@ -226,7 +226,7 @@ def instants(db: SqlRunner, scope: Scope, cohort: str, until: str) -> list[Row]:
     sql = f"""
         SELECT t.created_at, t.{until} FROM {_cohort(scope)}
         WHERE t.{cohort} >= :start AND t.{cohort} < :end AND t.{until} IS NOT NULL
-          {_tickets(scope)}"""
+          {ticket_filters(scope)}"""
     return db.rows(sql, scope.params)
 
 
@@ -252,7 +252,7 @@ def resolution_histogram(db: SqlRunner, scope: Scope) -> list[Row]:
         SELECT MAX(0, t.solved_at - t.created_at) / 1000 AS s, COUNT(*),
           SUM({replies} = 1 OR {first_call}), SUM({repeat})
         FROM {_cohort(scope)}
-        WHERE t.solved_at >= :start AND t.solved_at < :end{_tickets(scope)}
+        WHERE t.solved_at >= :start AND t.solved_at < :end{ticket_filters(scope)}
         GROUP BY s ORDER BY s"""
     return db.rows(sql, scope.params)
 
@@ -262,9 +262,9 @@ def backlog_changes_after(db: SqlRunner, scope: Scope) -> int:
     end on. With the moves of reopened tickets after it, the backlog at the end is the open
     count now minus this: exact, without replaying the whole history."""
     sql = f"""
-        SELECT (SELECT COUNT(*) FROM tickets t WHERE t.created_at >= :end{_tickets(scope)})
+        SELECT (SELECT COUNT(*) FROM tickets t WHERE t.created_at >= :end{ticket_filters(scope)})
              - (SELECT COUNT(*) FROM tickets t WHERE t.solved_at >= :end AND t.reopen_count = 0
-                  {_tickets(scope)})"""
+                  {ticket_filters(scope)})"""
     if scope.by_index:  # never-reopened solves = solves − reopened solves: two index counts
         sql = """
             SELECT (SELECT COUNT(*) FROM tickets t INDEXED BY ix_tickets_created
@@ -285,7 +285,7 @@ def reopened_moves(db: SqlRunner, scope: Scope, bounds: Sequence[int]) -> list[R
                     ELSE {day_bucket('e.created_at', bounds)} END AS day, t.rowid, SUM({_MOVE}),
                SUM(e.old_value = {_SOLVED} AND e.new_value IN ({_OPEN}))
         FROM tickets t CROSS JOIN ticket_events e ON e.ticket_id = t.id
-        WHERE t.reopen_count > 0{_tickets(scope)}
+        WHERE t.reopen_count > 0{ticket_filters(scope)}
           AND e.kind = {_STATUS} AND e.created_at >= :start
         GROUP BY day, t.rowid"""
     return db.rows(sql, scope.params)
@@ -304,7 +304,7 @@ def backlog_now(db: SqlRunner, scope: Scope) -> Row:
           COUNT(*) FILTER (WHERE :now - COALESCE((SELECT MAX(e.created_at)
               FROM ticket_events e WHERE e.ticket_id = t.id AND e.kind = {_REPLY}),
             t.created_at) > :unattended_ms)
-        FROM {source} WHERE {where}{_tickets(scope)}"""
+        FROM {source} WHERE {where}{ticket_filters(scope)}"""
     return db.rows(sql, scope.params)[0]
 
 
@@ -342,7 +342,7 @@ def _clock_sql(source: str, where: str, scope: Scope) -> str:
                e.created_at, e.kind, e.old_value, e.new_value
         FROM {source} LEFT JOIN ticket_events e
           ON e.ticket_id = t.id AND e.kind IN ({_CLOCK_KINDS})
-        WHERE {where}{_tickets(scope)}
+        WHERE {where}{ticket_filters(scope)}
         ORDER BY t.created_at, t.id, e.created_at, e.id"""
 
 
@@ -365,7 +365,7 @@ def stored_verdicts(db: SqlRunner, scope: Scope) -> list[Row]:
     sql = f"""
         SELECT t.priority, t.sla_first_response, t.sla_next_update, t.sla_resolution, COUNT(*)
         FROM {_cohort(scope)} WHERE t.created_at >= :start AND t.created_at < :end
-          AND t.sla_resolution IS NOT NULL{_tickets(scope)}
+          AND t.sla_resolution IS NOT NULL{ticket_filters(scope)}
         GROUP BY 1, 2, 3, 4"""
     return db.rows(sql, scope.params)
 
@@ -435,7 +435,7 @@ def first_contact_and_repeats(db: SqlRunner, scope: Scope) -> Row:
 def hold_histogram(db: SqlRunner, scope: Scope) -> list[Row]:
     """(hold seconds, calls, total call seconds) over calls started in the period."""
     sql = f"""SELECT c.hold_s, COUNT(*), SUM(c.duration_s) FROM calls c
-        WHERE c.started_at >= :start AND c.started_at < :end{_by_agent(scope, 'c.agent_id')}
+        WHERE c.started_at >= :start AND c.started_at < :end{agent_filters(scope, 'c.agent_id')}
           {_via_ticket(scope, 'c.ticket_id', agent=False)}{_plan(scope, 'c.customer_id')}
         GROUP BY c.hold_s ORDER BY c.hold_s"""
     return db.rows(sql, scope.params)
@@ -455,7 +455,7 @@ def survey_scores(db: SqlRunner, scope: Scope) -> list[Row]:
 def pulse_scores(db: SqlRunner, scope: Scope) -> list[Row]:
     """(score, answers) of the agents' pulse in the period."""
     sql = f"""SELECT p.score, COUNT(*) FROM agent_pulses p WHERE p.answered_at >= :start
-        AND p.answered_at < :end{_by_agent(scope, 'p.agent_id')} GROUP BY p.score"""
+        AND p.answered_at < :end{agent_filters(scope, 'p.agent_id')} GROUP BY p.score"""
     return db.rows(sql, scope.params)
 
 
@@ -465,7 +465,7 @@ def article_reads(db: SqlRunner, scope: Scope) -> list[Row]:
         SELECT v.article_id, COALESCE(k.title, ''), COUNT(*), SUM(v.seconds)
         FROM article_views v LEFT JOIN kb_articles k ON k.id = v.article_id
         WHERE v.viewed_at >= :start AND v.viewed_at < :end AND v.seconds >= :min_read
-          {_by_agent(scope, 'v.agent_id')}
+          {agent_filters(scope, 'v.agent_id')}
         GROUP BY v.article_id ORDER BY SUM(v.seconds) DESC, v.article_id"""
     return db.rows(sql, scope.params)
 
@@ -474,7 +474,7 @@ def canned_uses(db: SqlRunner, scope: Scope) -> Row:
     """(insertions, distinct canned answers used) in the period."""
     sql = f"""
         SELECT COUNT(*), COUNT(DISTINCT u.article_id) FROM canned_uses u
-        WHERE u.used_at >= :start AND u.used_at < :end{_by_agent(scope, 'u.agent_id')}
+        WHERE u.used_at >= :start AND u.used_at < :end{agent_filters(scope, 'u.agent_id')}
           {_via_ticket(scope, 'u.ticket_id', agent=False, plan=True)}"""
     return db.rows(sql, scope.params)[0]
 
