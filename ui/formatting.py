@@ -6,7 +6,10 @@ gives the same text every time. Dates are shown in the workstation's time zone a
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt
+import time
+from functools import lru_cache
+
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLocale, Qt
 from PySide6.QtGui import QGuiApplication
 
 MINUTE_MS = 60_000
@@ -92,12 +95,19 @@ def ago_text(ms: int, now_ms: int) -> str:
 
 
 def date_text(ms: int, now_ms: int) -> str:
-    """A short date: "23 Nov" this year, "23 Nov 2025" otherwise (locale order)."""
-    when = local_datetime(ms)
-    now = local_datetime(now_ms)
-    locale = app_locale()
-    fmt = "d MMM" if when.date().year() == now.date().year() else "d MMM yyyy"
-    return locale.toString(when, fmt)
+    """A short date: "23 Nov" this year, "23 Nov 2025" otherwise (locale order).
+
+    The local date comes from the C library (the same zone Qt reads) and each date's text is
+    remembered: a queue shows a column of these, repainted every second."""
+    when, now = time.localtime(ms / 1000), time.localtime(now_ms / 1000)
+    return _date_label(when.tm_year, when.tm_mon, when.tm_mday, when.tm_year == now.tm_year,
+                       QLocale().name())
+
+
+@lru_cache(maxsize=2048)
+def _date_label(year: int, month: int, day: int, this_year: bool, locale_name: str) -> str:
+    fmt = "d MMM" if this_year else "d MMM yyyy"
+    return app_locale().toString(QDate(year, month, day), fmt)
 
 
 def datetime_text(ms: int | None) -> str:

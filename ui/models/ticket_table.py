@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from workbench.services.context import Workbench
 
 __all__ = ["CHIP_ROLE", "TICKET_ID_ROLE", "VIEW_TITLES", "QueueQuery", "QueueRow", "QueueView",
-           "TicketTableModel", "customer_text", "view_filter"]
+           "RowLook", "TicketTableModel", "customer_text", "view_filter"]
 
 TICKET_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 CHIP_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -95,6 +95,16 @@ def queue_row(row: TicketRow, warn_at: int | None) -> QueueRow:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class RowLook:
+    """A queue row as painted: cell texts by column, bold priority, row tint, SLA chip."""
+
+    texts: list[str | None]  # None: not shown as text (the chip column)
+    bold_priority: bool
+    tint: QBrush | None
+    chip: Chip
+
+
 def customer_text(name: str, plan: str) -> str:
     """"Name · Plan", the name isolated so a right-to-left name keeps the order."""
     return f"{formatting.isolate(name)} · {labels.plan_label(plan)}"
@@ -120,7 +130,9 @@ def _tint(colour: QColor, amount: float) -> QBrush:
 class TicketTableModel(PagedTableModel[QueueRow]):
     """Tickets of one queue view, fetched a page at a time in the view's order."""
 
-    PAGE_SIZE = 100  # a screenful and a half: the first frame waits for no more
+    # A tall screenful (Qt asks for the next page while the view is not full, or is scrolled
+    # to its end): the first frame waits for no more.
+    PAGE_SIZE = 50
     NUMBER, SUBJECT, CUSTOMER, PRIORITY, STATUS, ASSIGNEE, DUE, UPDATED = range(8)
     columns = (
         Column("number", QT_TRANSLATE_NOOP("columns", "#"), 6),
@@ -237,6 +249,33 @@ class TicketTableModel(PagedTableModel[QueueRow]):
                 self._kinds[row.id] = kind
         self.dataChanged.emit(self.index(first, self.DUE), self.index(last, self.DUE), roles)
 
+    # -- painting ----------------------------------------------------------------------------
+    def now_ms(self) -> int:
+        """The model's clock (frozen in tests), which the countdowns read."""
+        return self._now_ms()
+
+    def look(self, row_number: int, now: int) -> RowLook:
+        """Everything the queue paints for a row at *now*, in one call (see
+        :class:`ui.ticket.queue_paint.QueuePainter`): what ``data()`` answers under its roles,
+        without the dozen calls per cell a view makes through them."""
+        row = self._rows[row_number]
+        entry = self._texts.get(row.id)
+        if entry is None or entry[0] is not row:  # new, or replaced by a refresh
+            if len(self._texts) > 2 * len(self._rows) + 1000:
+                self._texts.clear()
+            entry = self._texts[row.id] = (row, [None] * len(self.columns))
+        texts = entry[1]
+        if None in texts:
+            for column in range(len(texts)):
+                if texts[column] is None:
+                    texts[column] = self._static_text(row, column)
+        chip = self.chip(row, now)
+        painted = list(texts)
+        painted[self.DUE] = chip.text
+        painted[self.UPDATED] = formatting.ago_text(row.updated_at, now)
+        tint = self._row_tint(row, now) if row.assignee_id == self._actor_id else None
+        return RowLook(painted, row.priority in ("urgent", "high"), tint, chip)
+
     # -- cells -------------------------------------------------------------------------------
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # The view asks each visible cell for a dozen roles per paint; most are not ours.
@@ -265,8 +304,9 @@ class TicketTableModel(PagedTableModel[QueueRow]):
             return _RIGHT_ALIGNED
         return None
 
-    def _row_tint(self, row: QueueRow) -> QBrush | None:
-        kind = chip_kind(row.next_due_at, row.warn_at, row.paused, self._now_ms())
+    def _row_tint(self, row: QueueRow, now: int | None = None) -> QBrush | None:
+        now = self._now_ms() if now is None else now
+        kind = chip_kind(row.next_due_at, row.warn_at, row.paused, now)
         if kind is ChipKind.BREACHED:
             return _tint(RED, 0.16)
         if kind is ChipKind.WARNING:

@@ -14,11 +14,12 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QHideEvent, QKeyEvent, QShowEvent
+from PySide6.QtGui import QHideEvent, QKeyEvent, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import QWidget
 
 from ui.models.ticket_table import TicketTableModel
 from ui.ticket.delegates import SlaChipDelegate
+from ui.ticket.queue_paint import QueuePainter
 from ui.widgets.tables import LazyTableView
 
 TICK_MS = 1000
@@ -34,6 +35,7 @@ class QueueTable(LazyTableView):
         self.chips = SlaChipDelegate(self)
         self.set_paged_model(model, TicketTableModel.SUBJECT)
         self.setItemDelegateForColumn(TicketTableModel.DUE, self.chips)
+        self._painter = QueuePainter(self, model, self.chips)
         header = self.horizontalHeader()
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(True)
@@ -64,6 +66,10 @@ class QueueTable(LazyTableView):
         if rows is not None:
             self._queue.tick(*rows)
         self.last_tick_ms = (time.perf_counter() - started) * 1000
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """The visible rows in one pass (:mod:`ui.ticket.queue_paint`), not cell by cell."""
+        self._painter.paint(event)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -96,21 +96,42 @@ def chip_size(text: str, metrics: QFontMetrics) -> QSize:
     return QSize(metrics.horizontalAdvance(text) + 2 * PAD_X + 2, metrics.height() + 2 * PAD_Y)
 
 
+_COLOURS: dict[tuple[ChipKind, int, int], tuple[QColor, QColor, QColor | None]] = {}
+
+
+def _colours_of(kind: ChipKind, palette: QPalette) -> tuple[QColor, QColor, QColor | None]:
+    """:func:`chip_colours`, remembered per palette (a column of chips repaints every second)."""
+    base, text = palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Text)
+    key = (kind, base.rgba(), text.rgba())
+    colours = _COLOURS.get(key)
+    if colours is None:
+        if len(_COLOURS) > 64:
+            _COLOURS.clear()
+        colours = _COLOURS[key] = chip_colours(kind, palette)
+    return colours
+
+
 def paint_chip(painter: QPainter, cell: QRect, chip: Chip, palette: QPalette) -> QRect:
-    """Paint *chip* at the start of *cell*, vertically centred; returns the pill's rect."""
+    """Paint *chip* at the start of *cell*, vertically centred; returns the pill's rect.
+
+    Leaves the painter's pen, brush and render hints as it found them."""
     metrics = painter.fontMetrics()
+    fill, ink, outline = _colours_of(chip.kind, palette)
     if chip.kind is ChipKind.NONE:
-        painter.setPen(chip_colours(chip.kind, palette)[1])
+        pen = painter.pen()
+        painter.setPen(ink)
         area = cell.adjusted(MARGIN, 0, -MARGIN, 0)
         painter.drawText(area, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
                          chip.text)
+        painter.setPen(pen)
         return area
-    size = chip_size(chip.text, metrics)
-    width = min(size.width(), max(cell.width() - 2 * MARGIN, 0))
-    height = min(size.height(), cell.height() - 2)
+    advance = metrics.horizontalAdvance(chip.text)
+    full = advance + 2 * PAD_X + 2  # as chip_size()
+    width = min(full, max(cell.width() - 2 * MARGIN, 0))
+    height = min(metrics.height() + 2 * PAD_Y, cell.height() - 2)
     pill = QRect(cell.left() + MARGIN, cell.top() + (cell.height() - height) // 2, width, height)
-    fill, ink, outline = chip_colours(chip.kind, palette)
-    painter.save()
+    pen, brush = painter.pen(), painter.brush()
+    antialiased = painter.testRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setPen(outline if outline is not None else Qt.PenStyle.NoPen)
     painter.setBrush(fill)
@@ -118,10 +139,15 @@ def paint_chip(painter: QPainter, cell: QRect, chip: Chip, palette: QPalette) ->
     painter.drawRoundedRect(QRectF(pill).adjusted(0.5, 0.5, -0.5, -0.5), radius, radius)
     painter.setPen(ink)
     text = chip.text
-    if width < size.width():
+    if width < full:
         text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width - 2 * PAD_X)
-    painter.drawText(pill, int(Qt.AlignmentFlag.AlignCenter), text)
-    painter.restore()
+        painter.drawText(pill, int(Qt.AlignmentFlag.AlignCenter), text)
+    else:  # centred from its known advance: a glyph run, no paragraph layout
+        painter.drawText(pill.left() + (width - advance) // 2,
+                         pill.top() + (height - metrics.height()) // 2 + metrics.ascent(), text)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, antialiased)
+    painter.setPen(pen)
+    painter.setBrush(brush)
     return pill
 
 

@@ -44,7 +44,7 @@ class LazyTableView(QTableView):
         self._hint.setEnabled(False)  # drawn in the palette's muted text colour
         self._hint.hide()
         self._empty_text = ""
-        self.viewport().installEventFilter(self)
+        self._watching = False  # the viewport's resizes, only while the hint is shown
 
     def set_paged_model(self, model: PagedTableModel[Any], stretch_column: int) -> None:
         self.setModel(model)
@@ -74,10 +74,22 @@ class LazyTableView(QTableView):
         model = self.model()
         if not isinstance(model, PagedTableModel) or model.rowCount() > 0:
             self._hint.hide()
+            self._watch_viewport(False)
             return
         self._hint.setText(self.tr("Loading…") if model.is_loading else self._empty_text)
         self._place_hint()
         self._hint.show()
+        self._watch_viewport(True)
+
+    def _watch_viewport(self, on: bool) -> None:
+        # A Python event filter sees every event of the viewport, paints included: it is
+        # installed only while there is a hint to keep in place.
+        if on != self._watching:
+            self._watching = on
+            if on:
+                self.viewport().installEventFilter(self)
+            else:
+                self.viewport().removeEventFilter(self)
 
     def _place_hint(self) -> None:
         area = self.viewport().rect().adjusted(24, 24, -24, -24)

@@ -250,18 +250,22 @@ class SlaService:
         policy, calendar = self.active()
         now = self.wb.now_ms()
         out: list[int | None] = []
+        margins: dict[tuple[str, str], int | None] = {}  # (priority, target) -> ms
         for row in rows:
             if row.next_due_at is None or row.next_due_target is None:
                 out.append(None)
                 continue
-            try:
-                target = SlaTarget(row.next_due_target)
-                total = policy.target_seconds(Priority(row.priority), target) * 1000
-            except ValueError:
-                out.append(None)  # a value from a newer peer: no warning rather than a crash
-                continue
-            margin = round(total * (1.0 - policy.warning_fraction))
-            out.append(_warning_at(calendar, row.next_due_at, margin, now))
+            key = (row.priority, row.next_due_target)
+            if key not in margins:
+                try:
+                    total = policy.target_seconds(Priority(row.priority),
+                                                  SlaTarget(row.next_due_target)) * 1000
+                    margins[key] = round(total * (1.0 - policy.warning_fraction))
+                except ValueError:
+                    margins[key] = None  # a value from a newer peer: no warning, no crash
+            margin = margins[key]
+            out.append(None if margin is None
+                       else _warning_at(calendar, row.next_due_at, margin, now))
         return out
 
     def report_of(self, detail: TicketDetail) -> SlaReport:

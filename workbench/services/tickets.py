@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -33,6 +34,20 @@ def _row(data: dict[str, Any]) -> TicketRow:
     return TicketRow(**{**data, "tags": list(data["tags"] or [])})
 
 
+_ROW_FIELDS = frozenset(f.name for f in fields(TicketRow))
+if frozenset(tq.ROW_FIELDS) != _ROW_FIELDS:  # pragma: no cover - a schema/DTO mismatch
+    raise RuntimeError("ticket list rows and TicketRow have different fields")
+
+
+def _list_row(data: dict[str, Any]) -> TicketRow:
+    """:func:`_row` for a list query's row (its fields are exactly TicketRow's, checked
+    above): filled in directly rather than through the frozen dataclass' guarded
+    ``__init__``, a page of rows at a time on every queue load."""
+    out = object.__new__(TicketRow)
+    out.__dict__.update(data)  # tags: already a fresh list (tq._plain parses them)
+    return out
+
+
 def _position(row: TicketRow) -> dict[str, Any]:
     """The fields of a row that place it in any list order."""
     keys = ("id", "status", "number", "created_at", "updated_at", "next_due_at")
@@ -60,7 +75,7 @@ class TicketService:
         f = f or TicketFilter()
         cursor = tq.cursor_of(f, _position(after)) if after is not None else None
         with self.wb.read() as s:
-            return [_row(r) for r in tq.ticket_rows(s, f, limit, offset, after=cursor)]
+            return [_list_row(r) for r in tq.ticket_rows(s, f, limit, offset, after=cursor)]
 
     def get(self, ref: str) -> TicketDetail:
         """A ticket by id, number or provisional key, with its whole event thread."""
