@@ -372,7 +372,8 @@ def child(db: Path, runs: int) -> dict[str, Any]:
 
     def open_long() -> None:
         view = open_ticket(ctx, long.id)
-        view.repaint()
+        view.grab()  # its first frame, really painted (a repaint() of a window the platform
+        # has not exposed yet paints nothing)
         view.close()
         app.processEvents()
 
