@@ -411,25 +411,32 @@ def duration_histogram(db: SqlRunner, scope: Scope, what: str) -> list[Row]:
 
 
 def first_contact_and_repeats(db: SqlRunner, scope: Scope) -> Row:
-    """(first-contact resolutions, repeat contacts) among the tickets solved in the period,
+    """(first-contact resolutions, repeat contacts, tickets solved: those the resolution
+    histogram counts) among the tickets solved in the period,
     as resolution_histogram defines them: exactly one agent reply, or the ticket's first
     call resolved it; repeat_contact. Index-only over ix_tickets_solved, plus the first-call
     probe: from the resolving calls for a long period, from the tickets for a short one."""
     first_call = ("(SELECT f.{} FROM calls f WHERE f.ticket_id = {} "
                   "ORDER BY f.started_at, f.id LIMIT 1)")
     if scope.scan:
-        by_call = f"""(SELECT COUNT(*) FROM calls c CROSS JOIN tickets s ON s.id = c.ticket_id
+        # c is its ticket's first call when no call of the ticket came before it: one probe
+        # of ix_calls_ticket_first (ticket, start, id), no sort of the ticket's calls.
+        by_call = """(SELECT COUNT(*) FROM calls c CROSS JOIN tickets s ON s.id = c.ticket_id
             WHERE c.resolved_on_call = 1 AND s.solved_at >= :start AND s.solved_at < :end
-              AND s.agent_replies <> 1 AND c.id = {first_call.format("id", "s.id")})"""
+              AND s.agent_replies <> 1 AND NOT EXISTS (
+                SELECT 1 FROM calls f WHERE f.ticket_id = c.ticket_id
+                  AND (f.started_at < c.started_at
+                       OR (f.started_at = c.started_at AND f.id < c.id))))"""
     else:
         by_call = f"""COUNT(*) FILTER (WHERE t.agent_replies <> 1
             AND {first_call.format("resolved_on_call", "t.id")} = 1)"""
     sql = f"""
-        SELECT COUNT(*) FILTER (WHERE t.agent_replies = 1), SUM(t.repeat_contact), {by_call}
+        SELECT COUNT(*) FILTER (WHERE t.agent_replies = 1), SUM(t.repeat_contact), {by_call},
+               COUNT(*) FILTER (WHERE t.resolution_s IS NOT NULL)
         FROM tickets t INDEXED BY ix_tickets_solved
         WHERE t.solved_at >= :start AND t.solved_at < :end"""
-    replies_1, repeats, by_calls = db.rows(sql, scope.params)[0]
-    return replies_1 + by_calls, repeats or 0
+    replies_1, repeats, by_calls, solved = db.rows(sql, scope.params)[0]
+    return replies_1 + by_calls, repeats or 0, solved
 
 
 def hold_histogram(db: SqlRunner, scope: Scope) -> list[Row]:

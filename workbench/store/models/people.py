@@ -77,13 +77,16 @@ class CustomerNote(Base):
 class Call(Base):
     __tablename__ = "calls"
     __sync__ = "mutable"  # edited only by its author (checked by the server)
-    __table_args__ = (Index("ix_calls_started", "started_at"),)
+    __table_args__ = (
+        Index("ix_calls_started", "started_at"),
+        # A ticket's calls in time order: its first call is one probe (first-contact
+        # resolution, metrics_queries.first_contact_and_repeats).
+        Index("ix_calls_ticket_first", "ticket_id", "started_at", "id"),
+    )
     id: Mapped[Id]
     customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
     agent_id: Mapped[str] = mapped_column(ForeignKey("agents.id"), index=True)
-    ticket_id: Mapped[str | None] = mapped_column(
-        ForeignKey("tickets.id"), nullable=True, index=True
-    )
+    ticket_id: Mapped[str | None] = mapped_column(ForeignKey("tickets.id"), nullable=True)
     direction: Mapped[str] = mapped_column(String(16))
     started_at: Mapped[Ms]
     duration_s: Mapped[int] = mapped_column(Integer)
