@@ -13,6 +13,7 @@ from ui_test_data import Team, make_tickets
 from ui import app as app_module
 from ui.crash import CrashHandler
 from ui.main_window import MainWindow
+from ui.ops import OpRunner
 from ui.pages.queue import QueuePage
 from workbench.config import Paths
 from workbench.domain.clock import FrozenClock
@@ -111,3 +112,27 @@ def test_the_navigation_switches_pages_and_follows_the_go_commands(
     assert window.navigation.button(4).isChecked() and not window.navigation.button(0).isChecked()
     window.commands.action("go.queue").trigger()
     assert window.current_page_id() == "queue" and window.navigation.currentRow() == 0
+
+
+def test_after_start_up_missing_sla_verdicts_are_stored_a_chunk_per_worker_op(
+    runner: OpRunner, wb: Workbench, team: Team, clock: FrozenClock
+) -> None:
+    """As after an upgrade from revision 0002: solved tickets without their stored verdict
+    and the migration's marker. The app fills them through the op runner, then stops."""
+    from sqlalchemy import text
+
+    from workbench.sync.sla import BACKFILL_KEY, backfill_pending
+
+    ticket = wb.tickets.create("Printer", team.customers[0].id)
+    clock.advance(3600)
+    wb.tickets.update(ticket.id, status="solved")
+    with wb.db.session() as s:
+        s.execute(text("UPDATE tickets SET sla_resolution = NULL, sla_first_response = NULL"))
+        s.execute(text("INSERT INTO sync_state (key, value) VALUES (:k, 'pending')"),
+                  {"k": BACKFILL_KEY})
+
+    app_module.fill_facts_in_steps(runner)  # the runner here runs each op at once
+
+    assert not backfill_pending(wb)
+    with wb.read() as s:
+        assert s.execute(text("SELECT sla_resolution FROM tickets")).scalar() == "met"

@@ -11,6 +11,7 @@ import argparse
 import csv
 import io
 import json
+import sys
 from datetime import date
 from typing import Any
 
@@ -59,6 +60,12 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     if last < first:
         raise ValidationError(f"--to {last} is before --from {first}")
     wb = open_workbench(args)
+    from workbench.sync.sla import backfill_facts, backfill_pending
+
+    if backfill_pending(wb):  # once, after an upgrade from revision 0002
+        print("Storing the SLA verdicts of solved tickets (once, after an upgrade)…",
+              file=sys.stderr)
+        backfill_facts(wb)
     service: MetricsService = getattr(wb, "metrics", None) or MetricsService(wb)
     report = service.compute(
         first,

@@ -12,7 +12,7 @@ from workbench.domain.enums import TicketStatus
 from workbench.services.sla import ticket_facts
 from workbench.store import fact_queries as fq
 from workbench.store.changelog import Writer
-from workbench.store.models import Ticket
+from workbench.store.models import SyncState, Ticket
 from workbench.sync.locallog import chunks
 
 if TYPE_CHECKING:
@@ -72,22 +72,62 @@ def write_facts(wb: Workbench, w: Writer, ticket_ids: Sequence[str]) -> int:
     return len(updates)
 
 
+# Left in sync_state by migration 0004 when solved tickets lack their stored SLA verdicts
+# (a database upgraded from revision 0002): the app fills them a chunk per worker op after it
+# starts, `workbench metrics` before it computes. Removed once nothing is left.
+BACKFILL_KEY = "facts_backfill"
+
+
+def backfill_pending(wb: Workbench) -> bool:
+    """True while an upgraded database still has verdicts to fill."""
+    with wb.read() as s:
+        return s.get(SyncState, BACKFILL_KEY) is not None
+
+
+def backfill_facts_step(wb: Workbench, after: str = "", chunk: int = 500) -> str | None:
+    """One chunk of :func:`backfill_facts` when :func:`backfill_pending`: the id to go on
+    after, or None when nothing is (left) to do (the marker is then removed). Each step is
+    one short write, so the worker that runs it stays free for what the agent does."""
+    with wb.read() as s:
+        if s.get(SyncState, BACKFILL_KEY) is None:
+            return None
+        ids = _unjudged(s, after, chunk)
+    if not ids:
+        with wb.db.session() as s:  # local state, not a syncable row: no change entry
+            marker = s.get(SyncState, BACKFILL_KEY)
+            if marker is not None:
+                s.delete(marker)
+        return None
+    with wb.write() as w:
+        write_facts(wb, w, ids)
+    return ids[-1]
+
+
 def backfill_facts(wb: Workbench, chunk: int = 500) -> int:
     """Store the SLA verdicts of solved/closed tickets that have none yet (a database
     upgraded from revision 0002), in short write transactions so the app stays usable;
-    returns how many tickets were computed. Safe to stop and run again."""
+    returns how many tickets were computed. Safe to stop and run again; clears the
+    :data:`BACKFILL_KEY` marker when done."""
     done, last = 0, ""
     while True:
         with wb.read() as s:
-            ids = list(s.scalars(
-                select(Ticket.id).where(Ticket.id > last, Ticket.sla_resolution.is_(None),
-                                        Ticket.status.not_in(OPEN))
-                .order_by(Ticket.id).limit(chunk)))
+            ids = _unjudged(s, last, chunk)
         if not ids:
+            with wb.db.session() as s:
+                marker = s.get(SyncState, BACKFILL_KEY)
+                if marker is not None:
+                    s.delete(marker)
             return done
         with wb.write() as w:
             done += write_facts(wb, w, ids)
         last = ids[-1]
+
+
+def _unjudged(s: Any, after: str, chunk: int) -> list[str]:
+    return list(s.scalars(
+        select(Ticket.id).where(Ticket.id > after, Ticket.sla_resolution.is_(None),
+                                Ticket.status.not_in(OPEN))
+        .order_by(Ticket.id).limit(chunk)))
 
 
 def refresh_open_tickets(wb: Workbench, chunk: int = 500) -> None:

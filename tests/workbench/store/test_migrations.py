@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
@@ -119,3 +120,66 @@ def test_a_0002_database_upgrades_with_its_reply_and_repeat_facts_backfilled(
     assert rows == {"t1": (2, 1, None, 86_400), "t2": (0, 0, None, None),
                     "t3": (1, 0, None, 86_400), "t4": (0, 0, None, None),
                     "t5": (0, 1, None, 86_400)}
+
+
+def test_an_upgraded_database_gets_its_sla_verdicts_in_steps_then_forgets_the_marker(
+    tmp_path: Path,
+) -> None:
+    """A 0002 database with solved tickets: 0004 leaves a marker, the app's steps (one
+    chunk per worker op) store every solved ticket's verdicts, then the marker goes; a
+    database that never lacked verdicts has no marker and the first step does nothing."""
+    from alembic import command
+
+    from workbench.services.context import Workbench
+    from workbench.services.metrics import MetricsService
+    from workbench.sync.sla import backfill_facts_step, backfill_pending
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    command.upgrade(alembic_config(url), "0002")
+    engine = create_engine(url)
+    hour = 3_600_000
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO customers VALUES ('c1', 'C', NULL, NULL, NULL, 'free', 'UTC', 'en', "
+            "NULL, '[]', 0, NULL, 0, 0)"))
+        for n in range(7):  # solved after 2 h (met) or 4 days (a normal ticket: breached)
+            solved = (2 if n % 2 else 96) * hour
+            conn.execute(text(
+                "INSERT INTO tickets (id, number, subject, status, priority, channel, "
+                "customer_id, tags, created_at, updated_at, solved_at, reopen_count) VALUES "
+                "(:id, :n, 'S', 'solved', 'normal', 'email', 'c1', '[]', 0, :s, :s, 0)"),
+                {"id": f"t{n}", "n": n + 1, "s": solved})
+            conn.execute(text(
+                "INSERT INTO ticket_events (id, ticket_id, kind, old_value, new_value, body, "
+                "created_at) VALUES (:id, :t, 'status_change', 'open', 'solved', '', :s)"),
+                {"id": f"e{n}", "t": f"t{n}", "s": solved})
+    engine.dispose()
+
+    wb = Workbench.open(tmp_path / "old.sqlite3")
+    try:
+        assert backfill_pending(wb)
+        from datetime import date
+
+        period = (date(1970, 1, 1), date(1970, 1, 31))
+        by_clock = MetricsService(wb).compute(*period, compare=False).flat()
+        steps, after = 0, backfill_facts_step(wb, "", chunk=3)
+        while after is not None:
+            steps += 1
+            after = backfill_facts_step(wb, after, chunk=3)
+        assert steps == 3  # 3 + 3 + 1 tickets, then the step that finds none
+        assert not backfill_pending(wb)
+        with wb.read() as s:
+            verdicts = sorted(v for (v,) in s.execute(text(
+                "SELECT sla_resolution FROM tickets")))
+        assert verdicts == ["breached"] * 4 + ["met"] * 3
+        assert MetricsService(wb).compute(*period, compare=False).flat() == by_clock
+        assert by_clock["sla_resolution_pct"] == pytest.approx(300 / 7)
+    finally:
+        wb.close()
+
+    fresh = Workbench.open(tmp_path / "fresh.sqlite3")
+    try:
+        assert not backfill_pending(fresh)
+        assert backfill_facts_step(fresh) is None
+    finally:
+        fresh.close()

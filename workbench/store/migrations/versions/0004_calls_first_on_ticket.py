@@ -1,4 +1,4 @@
-"""calls by ticket in time order (the first-contact-resolution probe)
+"""calls by ticket in time order (the first-contact-resolution probe); SLA verdicts to fill
 
 Revision ID: 0004
 Revises: 0003
@@ -9,10 +9,15 @@ ticket alone, finding a ticket's first call read and sorted all its calls, once 
 call of the period (0.57 s over a year of a million tickets). Indexed by (ticket, start, id),
 "no earlier call on this ticket" is one index probe; the new index replaces the old one,
 which it covers.
+
+A database that came from revision 0002 has solved tickets without their stored SLA verdicts
+(0003 leaves them NULL: they need the clock, in Python). A marker in ``sync_state`` says so;
+``workbench.sync.sla.backfill_facts_step`` fills them after start-up and removes it.
 """
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
@@ -24,6 +29,13 @@ depends_on = None
 def upgrade() -> None:
     op.create_index("ix_calls_ticket_first", "calls", ["ticket_id", "started_at", "id"])
     op.drop_index("ix_calls_ticket_id", table_name="calls")
+    bind = op.get_bind()
+    unjudged = bind.execute(sa.text(
+        "SELECT EXISTS (SELECT 1 FROM tickets WHERE sla_resolution IS NULL "
+        "AND status NOT IN ('new', 'open', 'pending', 'on-hold'))")).scalar()
+    if unjudged:
+        bind.execute(sa.text("INSERT OR REPLACE INTO sync_state (key, value) "
+                             "VALUES ('facts_backfill', 'pending')"))
 
 
 def downgrade() -> None:
