@@ -32,12 +32,17 @@ def table(qtbot: QtBot, runner: OpRunner, clock: FrozenClock, wb: Workbench,
     wb.tickets.create("Refund for the March invoice", team.customers[1].id)
     wb.tickets.create("Low question", team.customers[2].id, priority="low")
     clock.advance(20 * MINUTE)
+    return shown_queue(qtbot, runner, clock, 1000, 300, actor=team.lead.id)
+
+
+def shown_queue(qtbot: QtBot, runner: OpRunner, clock: FrozenClock, width: int, height: int,
+                actor: str | None = None) -> QueueTable:
     model = TicketTableModel(runner, clock.now_ms)
-    model.set_actor(team.lead.id)
+    model.set_actor(actor)
     view = QueueTable(model)
     qtbot.addWidget(view)
     model.reload()
-    view.resize(1000, 300)
+    view.resize(width, height)
     view.show()
     qtbot.waitExposed(view)
     return view
@@ -153,13 +158,7 @@ def test_right_to_left_mirrors_the_columns(
     wb.tickets.create("Printer offline", team.customers[2].id)
     QGuiApplication.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
     try:
-        model = TicketTableModel(runner, clock.now_ms)
-        view = QueueTable(model)
-        qtbot.addWidget(view)
-        model.reload()
-        view.resize(900, 200)
-        view.show()
-        qtbot.waitExposed(view)
+        view = shown_queue(qtbot, runner, clock, 900, 200)
         number, subject = cell(view, 0, NUMBER), cell(view, 0, SUBJECT)
         assert number.left() > subject.left()  # "#" is the rightmost column
         image = snapshot(view)

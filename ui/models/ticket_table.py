@@ -259,12 +259,7 @@ class TicketTableModel(PagedTableModel[QueueRow]):
         :class:`ui.ticket.queue_paint.QueuePainter`): what ``data()`` answers under its roles,
         without the dozen calls per cell a view makes through them."""
         row = self._rows[row_number]
-        entry = self._texts.get(row.id)
-        if entry is None or entry[0] is not row:  # new, or replaced by a refresh
-            if len(self._texts) > 2 * len(self._rows) + 1000:
-                self._texts.clear()
-            entry = self._texts[row.id] = (row, [None] * len(self.columns))
-        texts = entry[1]
+        texts = self._static_texts(row)
         if None in texts:
             for column in range(len(texts)):
                 if texts[column] is None:
@@ -327,16 +322,21 @@ class TicketTableModel(PagedTableModel[QueueRow]):
             return self.chip(row).text
         if column == self.UPDATED:
             return formatting.ago_text(row.updated_at, self._now_ms())
+        texts = self._static_texts(row)
+        text = texts[column]
+        if text is None:
+            text = texts[column] = self._static_text(row, column)
+        return text
+
+    def _static_texts(self, row: QueueRow) -> list[str | None]:
+        """The remembered texts of *row*'s columns that do not change with time (None: not
+        formatted yet); forgotten when the row object is replaced by a refresh."""
         entry = self._texts.get(row.id)
         if entry is None or entry[0] is not row:  # new, or replaced by a refresh
             if len(self._texts) > 2 * len(self._rows) + 1000:
                 self._texts.clear()
             entry = self._texts[row.id] = (row, [None] * len(self.columns))
-        texts = entry[1]
-        text = texts[column]
-        if text is None:
-            text = texts[column] = self._static_text(row, column)
-        return text
+        return entry[1]
 
     def _static_text(self, row: QueueRow, column: int) -> str:
         if column == self.NUMBER:
