@@ -124,6 +124,31 @@ def test_an_agent_sees_only_their_own_figures(
     assert tile_text(page, "tickets_created")[0] == "4"
 
 
+def test_asking_the_same_again_computes_nothing_until_the_figures_change(
+    page: MetricsPage, wb: Workbench, month: Month, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The agent's role arriving or the team list filling asks for the same period and
+    filters again: on a million tickets that would be seconds of work for nothing."""
+    from workbench.services import metrics_views
+
+    computed: list[date] = []
+    panel = metrics_views.MetricsViews.panel
+
+    def counted(self: metrics_views.MetricsViews, first: date, *args: object) -> object:
+        computed.append(first)
+        return panel(self, first, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(metrics_views.MetricsViews, "panel", counted)
+    page.refresh()
+    page.filters.set_choices(metrics_views.MetricsViews(wb).teams(), wb.agents.list())
+    page._agent_changed(page.ctx.agent)
+    assert computed == []
+    customer = wb.tickets.get(month.tickets["T1"]).ticket.customer_id
+    wb.tickets.create("One more", customer)  # as if a colleague's ticket arrived
+    page.refresh()
+    assert computed == [MARCH[0]]
+
+
 def test_the_newest_request_wins(page: MetricsPage) -> None:
     """A result that arrives after a newer request is dropped (the worker may finish an older
     op later than the UI asked for a newer one)."""

@@ -40,7 +40,7 @@ from ui.metrics.tiles import TILES, TileGrid
 from ui.ops import Changes
 from workbench.domain.enums import Role
 from workbench.services.metrics import CURRENT_ONLY
-from workbench.services.metrics_views import MetricsViews, PanelData
+from workbench.services.metrics_views import MetricsFilters, MetricsViews, PanelData
 
 if TYPE_CHECKING:
     from ui.metrics.charts import ChartView, Colours
@@ -69,6 +69,10 @@ class MetricsPage(QWidget):
         self._ctx = ctx
         self._generation = 0
         self._stale = True
+        # The period and filters last computed, and whether figures changed since: asking
+        # the same again (the agent's role arriving, the team list filling) computes nothing.
+        self._asked: tuple[date, date, MetricsFilters] | None = None
+        self._changed = False
         self.data: PanelData | None = None
         self.charts: dict[str, ChartView] = {}
         self._colours: Colours | None = None
@@ -215,10 +219,14 @@ class MetricsPage(QWidget):
             self._stale = True
             return
         self._stale = False
-        self._generation += 1
-        generation = self._generation
         first, last = self.period.days()
         filters = self.filters.filters()
+        question = (first, last, filters)
+        if question == self._asked and not self._changed:
+            return  # asked already and nothing changed since: that answer is (or will be) shown
+        self._asked, self._changed = question, False
+        self._generation += 1
+        generation = self._generation
         self.progress.show()
         self.status.setText(self.tr("Computing %1 to %2…")
                             .replace("%1", first.isoformat()).replace("%2", last.isoformat()))
@@ -273,6 +281,7 @@ class MetricsPage(QWidget):
     def _failed(self, generation: int, exc: BaseException) -> None:
         if generation != self._generation:
             return
+        self._asked = None  # asking again must compute again
         self.progress.hide()
         self.status.setText(self.tr("The figures could not be computed"))
         errors.report(exc, parent=self)
@@ -428,7 +437,7 @@ class MetricsPage(QWidget):
     # -- changes -------------------------------------------------------------------------------
     def _on_changes(self, changes: Changes, _initiator: object) -> None:
         if any(changes.touches(entity) for entity in METRIC_ENTITIES):
-            self._stale = True
+            self._stale = self._changed = True
             if self.isVisible():  # a burst of writes (a sync) costs one recomputation
                 self._change_timer.start()
 
