@@ -24,6 +24,7 @@ from workbench.store.changelog import Writer
 from workbench.store.models import Change, Conflict, Tombstone
 from workbench.sync import schema
 from workbench.sync.locallog import (
+    LOOKUP_CHUNK,
     FieldVersion,
     OrderedWrites,
     chunks,
@@ -32,6 +33,7 @@ from workbench.sync.locallog import (
     known_ops,
     load_tombstones,
     load_versions,
+    one_of,
 )
 from workbench.sync.protocol import ChangeOut, SnapshotRow
 from workbench.sync.restore import purge_row
@@ -256,8 +258,8 @@ class Applier:
             t = info.table
             clashes: list[str] = []
             if len(cols) == 1:
-                for part in chunks(sorted(v[0] for v in values)):
-                    q = select(t.c.id, t.c[cols[0]]).where(t.c[cols[0]].in_(part))
+                for part in chunks(sorted(v[0] for v in values), LOOKUP_CHUNK):
+                    q = select(t.c.id, t.c[cols[0]]).where(one_of(t.c[cols[0]], part))
                     clashes += [i for i, v in self.s.execute(q) if values[(v,)] != i]
             else:
                 for vals, row_id in values.items():

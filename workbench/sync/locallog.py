@@ -8,11 +8,25 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import JSON, Table, bindparam, delete, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    String,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal_column,
+    select,
+    update,
+)
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from workbench.store.models import Change, Tombstone
 from workbench.sync import schema
@@ -29,8 +43,21 @@ class FieldVersion:
     seq: int
 
 
+LOOKUP_CHUNK = 5_000  # values per one_of() lookup
+
+
 def chunks(items: list[Any], size: int = CHUNK) -> list[list[Any]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def one_of(column: ColumnElement[Any] | InstrumentedAttribute[Any],
+           values: Sequence[Any]) -> ColumnElement[bool]:
+    """``column IN values`` for the workstation's SQLite, the values sent as one JSON
+    parameter that ``json_each`` reads: SQLAlchemy builds and renders no bind parameter per
+    value (a 100,000-change pull looked up half a million of them), and SQLite still probes
+    the column's index once per value."""
+    values_json = bindparam(None, json.dumps(list(values)), type_=String())
+    return column.in_(select(literal_column("value")).select_from(func.json_each(values_json)))
 
 
 def by_entity(keys: set[Key]) -> dict[str, list[str]]:
@@ -44,9 +71,9 @@ def load_versions(s: Session, keys: set[Key]) -> dict[Key, dict[str, FieldVersio
     """Field -> version for each row in *keys* (rows with no log entry are absent)."""
     out: dict[Key, dict[str, FieldVersion]] = {}
     for entity, ids in by_entity(keys).items():
-        for part in chunks(ids):
+        for part in chunks(ids, LOOKUP_CHUNK):
             q = (select(Change.row_id, Change.fields, Change.hlc, Change.remote, Change.seq)
-                 .where(Change.entity == entity, Change.row_id.in_(part)))
+                 .where(Change.entity == entity, one_of(Change.row_id, part)))
             for row_id, fields, hlc, remote, seq in s.execute(q):
                 vers = out.setdefault((entity, row_id), {})
                 for name, value in (fields or {}).items():
@@ -59,9 +86,9 @@ def load_versions(s: Session, keys: set[Key]) -> dict[Key, dict[str, FieldVersio
 def load_tombstones(s: Session, keys: set[Key]) -> dict[Key, str]:
     out: dict[Key, str] = {}
     for entity, ids in by_entity(keys).items():
-        for part in chunks(ids):
+        for part in chunks(ids, LOOKUP_CHUNK):
             q = select(Tombstone.row_id, Tombstone.hlc).where(
-                Tombstone.entity == entity, Tombstone.row_id.in_(part))
+                Tombstone.entity == entity, one_of(Tombstone.row_id, part))
             out.update({(entity, r): h for r, h in s.execute(q)})
     return out
 
@@ -73,15 +100,16 @@ def existing_rows(s: Session, keys: set[Key]) -> set[Key]:
         if info is None:
             continue
         t = info.table
-        for part in chunks(ids):
-            out.update((entity, r) for r in s.scalars(select(t.c.id).where(t.c.id.in_(part))))
+        for part in chunks(ids, LOOKUP_CHUNK):
+            out.update((entity, r) for r in s.scalars(select(t.c.id).where(one_of(t.c.id,
+                                                                                   part))))
     return out
 
 
 def known_ops(s: Session, op_ids: list[str]) -> set[str]:
     out: set[str] = set()
-    for part in chunks(op_ids):
-        out.update(s.scalars(select(Change.op_id).where(Change.op_id.in_(part))))
+    for part in chunks(op_ids, LOOKUP_CHUNK):
+        out.update(s.scalars(select(Change.op_id).where(one_of(Change.op_id, part))))
     return out
 
 
@@ -97,11 +125,19 @@ def insert_many(s: Session, table: Table, rows: list[dict[str, Any]]) -> None:
         conn.execute(insert(table), rows)
         return
     cols = list(rows[0])
-    is_json = [isinstance(table.c[c].type, JSON) for c in cols]
+    json_at = [i for i, c in enumerate(cols) if isinstance(table.c[c].type, JSON)]
     sql = (f'INSERT INTO "{table.name}" ({", ".join(cols)}) '
            f'VALUES ({", ".join("?" * len(cols))})')
-    params = [tuple(json.dumps(r[c]) if j else r[c] for c, j in zip(cols, is_json, strict=True))
-              for r in rows]
+    # The values of each row in column order by one C call; only JSON columns are touched.
+    values = itemgetter(*cols) if len(cols) > 1 else (lambda r: (r[cols[0]],))
+    params: list[Any] = [values(r) for r in rows]
+    if json_at:
+        dumps = json.dumps
+        for k, row in enumerate(params):
+            listed = list(row)
+            for i in json_at:
+                listed[i] = dumps(listed[i])
+            params[k] = listed
     raw = conn.connection.driver_connection
     assert raw is not None
     cur = raw.cursor()

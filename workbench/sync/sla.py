@@ -13,7 +13,7 @@ from workbench.services.sla import ticket_facts
 from workbench.store import fact_queries as fq
 from workbench.store.changelog import Writer
 from workbench.store.models import SyncState, Ticket
-from workbench.sync.locallog import chunks
+from workbench.sync.locallog import chunks, one_of
 
 if TYPE_CHECKING:
     from workbench.services.context import Workbench
@@ -58,7 +58,7 @@ def write_facts(wb: Workbench, w: Writer, ticket_ids: Sequence[str]) -> int:
     events = fq.fact_events_of(s, ticket_ids)
     contacts = fq.next_contacts(s, ticket_ids)
     q = select(t.c.id, t.c.created_at, t.c.priority, t.c.status, t.c.solved_at,
-               t.c.reopen_count, t.c.first_response_at).where(t.c.id.in_(ticket_ids))
+               t.c.reopen_count, t.c.first_response_at).where(one_of(t.c.id, ticket_ids))
     updates: list[dict[str, Any]] = []
     for ticket_id, created, priority, status, solved_at, reopens, replied in s.execute(q):
         facts = ticket_facts(created, priority, status, events.get(ticket_id, []), policy,
