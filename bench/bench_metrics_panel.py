@@ -4,9 +4,11 @@ Each "open" sample is a fresh process (so the matplotlib import is paid, as the 
 manager opens the panel): the app's op runner (a real worker thread) opens the database, the
 metrics page is shown on the last 30 days of the dataset, and the clock stops at the first
 ``draw_event`` of a chart canvas that carries the computed figures (matplotlib's own signal
-that the figure was rendered; the canvas is then blitted on the next paint). Also timed: the
-tiles filled (``loaded``), and in the same process each filter change (priority, then the
-period: 12 months) until its chart is redrawn.
+that the figure was rendered; the canvas is then blitted on the next paint): the first tab,
+tickets created and solved per day, which the page draws from ``MetricsViews.volume`` before
+the whole computation ends. Also timed: the tiles filled (``loaded``: every figure), and in
+the same process each filter change (priority, then the period: 12 months) until its chart
+is redrawn, and until its tiles are.
 
 Baselines from the same run: a fresh process importing matplotlib and drawing one line chart
 on a FigureCanvasQTAgg (the least a first chart can cost), and ``MetricsService.compute`` of
@@ -89,7 +91,7 @@ def child_panel(db: Path) -> dict[str, Any]:
 
     def watch(chart: Any) -> None:
         def on_draw(_event: Any) -> None:
-            if page.data is not None and chart.property("drawn_generation") == page._generation:
+            if chart.property("drawn_generation") == page._generation:
                 drawn.append((time.perf_counter(), page._generation))
         chart.canvas.mpl_connect("draw_event", on_draw)
 
@@ -99,22 +101,26 @@ def child_panel(db: Path) -> dict[str, Any]:
     shown = time.perf_counter()
     page.show()
     _wait(app, lambda: bool(drawn))
+    first_chart = drawn[0][0]
+    _wait(app, lambda: bool(loaded))  # the manager reads the panel, then changes a filter
     out: dict[str, Any] = {
         "process_start_to_shown_ms": round((shown - started) * 1000, 1),
         "tiles_ms": round((loaded[0] - shown) * 1000, 1),
-        "first_chart_ms": round((drawn[0][0] - shown) * 1000, 1),
-        "cpu_to_first_chart_ms": round((time.process_time() - cpu0) * 1000, 1),
+        "first_chart_ms": round((first_chart - shown) * 1000, 1),
+        "cpu_to_tiles_ms": round((time.process_time() - cpu0) * 1000, 1),
     }
     for name, change in (
         ("priority_filter_redraw_ms", lambda: page.filters.priority.setCurrentIndex(1)),
         ("period_12_months_redraw_ms", lambda: page.set_period(*YEAR)),
         ("priority_back_redraw_ms", lambda: page.filters.priority.setCurrentIndex(0)),
     ):
-        before = len(drawn)
+        before, tiles_before = len(drawn), len(loaded)
         t0 = time.perf_counter()
         change()
         _wait(app, lambda before=before: len(drawn) > before)
-        out[name] = round((drawn[-1][0] - t0) * 1000, 1)
+        out[name] = round((drawn[before][0] - t0) * 1000, 1)
+        _wait(app, lambda tiles_before=tiles_before: len(loaded) > tiles_before)
+        out[name.replace("_redraw_ms", "_tiles_ms")] = round((loaded[-1] - t0) * 1000, 1)
     page.close()
     runner.shutdown()
     return out

@@ -245,3 +245,29 @@ def test_every_chart_draws_on_its_tab(qtbot: QtBot, page: MetricsPage) -> None:
     assert set(page.charts) == set(page._tab_pages)
     assert all(chart.hits for chart in page.charts.values())
 
+
+
+def test_the_first_chart_shows_created_and_solved_per_day_before_the_rest_is_computed(
+    qtbot: QtBot, page: MetricsPage, wb: Workbench, month: Month
+) -> None:
+    """On a million tickets the whole result takes seconds; the first tab needs only two
+    counts per day, which arrive first and are drawn at once (then replaced)."""
+    from workbench.services.metrics_views import MetricsViews
+
+    qtbot.waitUntil(lambda: page.charts_loaded, timeout=10_000)
+    assert page.data is not None
+    whole = page.data
+    page._generation += 1  # a new request (another filter) whose result is not here yet
+    first_look = MetricsViews(wb).volume(*MARCH)
+    page._previewed(page._generation, first_look)
+
+    chart = page.charts["created_vs_solved"]
+    assert chart.property("drawn_generation") == page._generation
+    bars = {hit.text for hit in chart.hits}
+    assert "2026-03-02\nCreated: 3" in bars  # T1, T2 and T3
+    page.drill("created", {"day": 1})  # no drill-down into a period still being computed
+    assert page.data is whole
+
+    page._loaded(page._generation, whole)  # the whole result: drawn over the first look
+    assert chart.property("drawn_generation") == page._generation
+    assert page.data is whole

@@ -53,6 +53,7 @@ METRIC_ENTITIES = ("tickets", "ticket_events", "calls", "survey_answers", "agent
                    "article_views", "canned_uses", "customers", "agents", "teams")
 CHANGE_DELAY_MS = 2_000
 MIN_CHART_HEIGHT = 250
+PREVIEW_CHART = "created_vs_solved"  # the first tab: drawn from MetricsViews.volume first
 CHART_TABS = (("created_vs_solved", "Created vs solved"), ("backlog", "Backlog"),
               ("times", "Response times"), ("sla", "SLA by priority"),
               ("satisfaction", "CSAT && NPS"), ("hold", "Hold time by agent"))
@@ -73,6 +74,11 @@ class MetricsPage(QWidget):
         # the same again (the agent's role arriving, the team list filling) computes nothing.
         self._asked: tuple[date, date, MetricsFilters] | None = None
         self._changed = False
+        # The first chart's own numbers (created and solved per day), which arrive well
+        # before the rest: drawn at once, replaced when the whole result comes.
+        self._preview: PanelData | None = None
+        self._preview_generation = -1
+        self._data_generation = -1
         self.data: PanelData | None = None
         self.charts: dict[str, ChartView] = {}
         self._colours: Colours | None = None
@@ -231,10 +237,19 @@ class MetricsPage(QWidget):
         self.status.setText(self.tr("Computing %1 to %2…")
                             .replace("%1", first.isoformat()).replace("%2", last.isoformat()))
 
+        def preview(wb: Workbench) -> PanelData | None:
+            if generation != self._generation:
+                return None
+            return MetricsViews(wb, wb.metrics).volume(first, last, filters)
+
         def compute(wb: Workbench) -> PanelData | None:
             if generation != self._generation:
                 return None  # superseded while queued: skip the work
             return MetricsViews(wb, wb.metrics).panel(first, last, filters)
+
+        # A failed preview is not reported: the full computation that follows reports it.
+        self.ctx.runner.run_op(preview, lambda data: self._previewed(generation, data),
+                               lambda _exc: None, owner=self)
 
         self.ctx.runner.run_op(compute, lambda data: self._loaded(generation, data),
                                lambda exc: self._failed(generation, exc), owner=self)
@@ -243,6 +258,7 @@ class MetricsPage(QWidget):
         if generation != self._generation or data is None:
             return  # a newer request is on its way
         self.data = data
+        self._data_generation = generation
         self.progress.hide()
         self.export.setEnabled(True)
         report = data.report
@@ -269,6 +285,12 @@ class MetricsPage(QWidget):
             chart.setProperty("drawn_generation", -1)
         self._draw_current_chart()
         self.loaded.emit()
+
+    def _previewed(self, generation: int, data: PanelData | None) -> None:
+        if data is None or generation != self._generation or self._data_generation == generation:
+            return  # superseded, or the whole result is already on screen
+        self._preview, self._preview_generation = data, generation
+        self._draw_current_chart()
 
     def _fit_tiles(self) -> None:
         """Give the tiles the height they need when the charts keep enough (once: the
@@ -320,8 +342,12 @@ class MetricsPage(QWidget):
         if chart_id is None:
             return
         view = self.chart(chart_id)
-        if self.data is not None and view.property("drawn_generation") != self._generation:
-            view.show_data(self.data, self._colours)
+        data = self.data
+        if (chart_id == PREVIEW_CHART and self._preview is not None
+                and self._preview_generation > self._data_generation):
+            data = self._preview  # newer than the whole result on screen, and enough here
+        if data is not None and view.property("drawn_generation") != self._generation:
+            view.show_data(data, self._colours)
             view.setProperty("drawn_generation", self._generation)
 
     def changeEvent(self, event: QEvent) -> None:
@@ -338,8 +364,8 @@ class MetricsPage(QWidget):
     def drill(self, kind: str, args: dict[str, Any]) -> None:
         """List the tickets behind a bar or point (off the UI thread), then show them."""
         data = self.data
-        if data is None:
-            return
+        if data is None or self._data_generation != self._generation:
+            return  # the chart shows a first look at a period still being computed
         title = self._drill_title(kind, args, data)
         self.ctx.runner.run_op(lambda wb: MetricsViews(wb).drill(data, kind, **args),
                                lambda rows: self._show_drill(title, rows), owner=self)

@@ -131,30 +131,10 @@ class MetricsService:
         """Every figure for the local days first_day..last_day (inclusive)."""
         if last_day < first_day:
             raise ValidationError(f"the period ends ({last_day}) before it starts ({first_day})")
-        _check_choice("priority", priority, [p.value for p in Priority])
-        _check_choice("channel", channel, [c.value for c in Channel])
-        _check_choice("plan", plan, PLANS)
-        zone_team = team_id
-        if agent_id is not None:  # an id, e-mail or name: the SQL needs the id
-            agent = self.wb.agents.get(agent_id)
-            agent_id, zone_team = agent.id, team_id or agent.team_id
-        now = self.wb.now_ms()
-        with self.wb.read() as session:
-            db = SessionSql(session)
-            if team_id is not None and mq.team_zone(db, team_id) is None:
-                raise NotFound(f"no team {team_id!r}")
-            zone = mq.team_zone(db, zone_team) or "UTC"
-            if self._schema is None:
-                self._schema = mq.inspect_schema(db)
-            filters = (agent_id, team_id, priority, channel, plan)
-            prev_first, prev_last = kpi.previous_period(first_day, last_day)
-            periods = [(first_day, last_day), *([(prev_first, prev_last)] if compare else [])]
-            calcs = []
-            for index, (first, last) in enumerate(periods):
-                bounds = kpi.day_bounds(zone, first, last)
-                scope = Scope(bounds[0], bounds[-1], now, *filters, schema=self._schema)
-                scope = replace(scope, scan=mq.ticket_share(db, scope) > SCAN_SHARE)
-                calcs.append(_Calculator(scope, first, bounds, current=index == 0))
+        prev_first, prev_last = kpi.previous_period(first_day, last_day)
+        periods = [(first_day, last_day), *([(prev_first, prev_last)] if compare else [])]
+        zone, calcs = self._calculators(periods, agent_id, team_id, priority, channel, plan)
+        now = calcs[0].scope.now_ms
         policy, calendar = self.wb.sla.active()
         jobs = [job for calc in calcs for job in calc.jobs(policy, calendar)]
         self._run([*jobs[:3], _volume_and_backlog(calcs), *jobs[3:]])
@@ -171,6 +151,54 @@ class MetricsService:
             _ordered(calcs[1].figures) if compare else {},
             current.series, by_agent, current.by_article,
         )
+
+    def volume(self, first_day: date, last_day: date, *, agent_id: str | None = None,
+               team_id: str | None = None, priority: str | None = None,
+               channel: str | None = None, plan: str | None = None,
+               ) -> dict[str, list[tuple[str, int]]]:
+        """Tickets created and solved per day of the period (the ``created_by_day`` and
+        ``solved_by_day`` series of :meth:`compute`, the same counts): a few index-range
+        counts, so the panel can draw its first chart before the rest is computed."""
+        if last_day < first_day:
+            raise ValidationError(f"the period ends ({last_day}) before it starts ({first_day})")
+        _, (calc,) = self._calculators([(first_day, last_day)], agent_id, team_id, priority,
+                                       channel, plan)
+        with self.wb.read() as session:
+            created, solved, _, _ = calc.created_and_solved(SessionSql(session),
+                                                            per_agent=False)
+        shown = sum(1 for start in calc.bounds[:-1] if start <= calc.scope.now_ms)
+        first = first_day.toordinal()
+        labels = [date.fromordinal(first + k).isoformat() for k in range(shown)]
+        return {"created_by_day": list(zip(labels, created[:shown], strict=True)),
+                "solved_by_day": list(zip(labels, solved[:shown], strict=True))}
+
+    def _calculators(self, periods: list[tuple[date, date]], agent_id: str | None,
+                     team_id: str | None, priority: str | None, channel: str | None,
+                     plan: str | None) -> tuple[str, list[_Calculator]]:
+        """The team's time zone and a calculator per period (its scope and day bounds)."""
+        _check_choice("priority", priority, [p.value for p in Priority])
+        _check_choice("channel", channel, [c.value for c in Channel])
+        _check_choice("plan", plan, PLANS)
+        zone_team = team_id
+        if agent_id is not None:  # an id, e-mail or name: the SQL needs the id
+            agent = self.wb.agents.get(agent_id)
+            agent_id, zone_team = agent.id, team_id or agent.team_id
+        now = self.wb.now_ms()
+        with self.wb.read() as session:
+            db = SessionSql(session)
+            if team_id is not None and mq.team_zone(db, team_id) is None:
+                raise NotFound(f"no team {team_id!r}")
+            zone = mq.team_zone(db, zone_team) or "UTC"
+            if self._schema is None:
+                self._schema = mq.inspect_schema(db)
+            filters = (agent_id, team_id, priority, channel, plan)
+            calcs = []
+            for index, (first, last) in enumerate(periods):
+                bounds = kpi.day_bounds(zone, first, last)
+                scope = Scope(bounds[0], bounds[-1], now, *filters, schema=self._schema)
+                scope = replace(scope, scan=mq.ticket_share(db, scope) > SCAN_SHARE)
+                calcs.append(_Calculator(scope, first, bounds, current=index == 0))
+        return zone, calcs
 
     def _run(self, jobs: list[Job]) -> None:
         def run(batch: list[Job]) -> None:
@@ -262,10 +290,13 @@ class _Calculator:
             self.figures |= {"fcr_pct": kpi.pct(fcr, solved),
                              "repeat_contact_pct": kpi.pct(repeats, solved)}
 
-    def _volume_and_backlog(self, db: SqlRunner, moved: Iterable[Row]) -> None:
+    def created_and_solved(self, db: SqlRunner, *, per_agent: bool = True) -> tuple[
+            list[int], list[int], list[int], dict[str | None, list[int]]]:
+        """Tickets created and solved (and solved never reopened) per day of the period, and
+        (created, solved) per assignee unless not wanted."""
         days = len(self.bounds) - 1
         created, solved, stops = [0] * days, [0] * days, [0] * days
-        per_agent: dict[str | None, list[int]] = defaultdict(lambda: [0, 0])
+        agents: dict[str | None, list[int]] = defaultdict(lambda: [0, 0])
         if self.scope.by_index:  # index-range counts: per day, then per assignee
             for day, count, _ in mq.per_day(db, self.scope, self.bounds, "created_at"):
                 created[day] += count
@@ -273,19 +304,24 @@ class _Calculator:
                                                          "solved_at"):
                 solved[day] += count
                 stops[day] += never_reopened
-            for index, column in enumerate(("created_at", "solved_at")):
+            for index, column in enumerate(("created_at", "solved_at") if per_agent else ()):
                 for agent, count in mq.per_assignee(db, self.scope, column):
-                    per_agent[agent][index] += count
+                    agents[agent][index] += count
         else:
             for day, agent, count, _ in mq.by_day_and_agent(db, self.scope, self.bounds,
                                                             "created_at"):
                 created[day] += count
-                per_agent[agent][0] += count
+                agents[agent][0] += count
             for day, agent, count, never_reopened in mq.by_day_and_agent(
                     db, self.scope, self.bounds, "solved_at"):
                 solved[day] += count
                 stops[day] += never_reopened
-                per_agent[agent][1] += count
+                agents[agent][1] += count
+        return created, solved, stops, agents
+
+    def _volume_and_backlog(self, db: SqlRunner, moved: Iterable[Row]) -> None:
+        days = len(self.bounds) - 1
+        created, solved, stops, per_agent = self.created_and_solved(db)
         moves: Counter[int] = Counter()  # day -1: after the period
         reopened: set[int] = set()
         reopens = 0

@@ -94,6 +94,7 @@ class PanelData:
     agents: list[AgentFigures] = field(default_factory=list)
     # (bucket upper bound in seconds or None for the last, tickets) per distribution.
     distributions: dict[str, list[tuple[int | None, int]]] = field(default_factory=dict)
+    preview: bool = False  # MetricsViews.volume: created and solved per day only
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,23 @@ class MetricsViews:
             db = SessionSql(session)
             scope = self._scope(db, report, filters)
             _Assembler(data, self.wb.agents.list(include_inactive=True)).fill(db, scope)
+        return data
+
+    def volume(self, first_day: date, last_day: date,
+               filters: MetricsFilters = MetricsFilters()) -> PanelData:
+        """A first look at the period: only tickets created and solved per day (what the
+        first chart draws), in a fraction of the time :meth:`panel` takes. Its report has
+        the period and the two series, no figures (``PanelData.preview`` is True)."""
+        filters = self._resolved(filters)
+        series = self.metrics.volume(
+            first_day, last_day, agent_id=filters.agent_id, team_id=filters.team_id,
+            priority=filters.priority, channel=filters.channel, plan=filters.plan)
+        days = [day for day, _ in series["created_by_day"]]
+        report = MetricsReport(first_day, last_day, "", 0, 0, self.wb.now_ms(), first_day,
+                               last_day, {}, series=series)
+        data = PanelData(report, filters, [], days, preview=True)
+        for name, points in series.items():
+            data.daily[name] = [(day, float(v)) for day, v in points]
         return data
 
     def drill(self, data: PanelData, kind: str, *, day: int | None = None,

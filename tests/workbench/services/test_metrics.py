@@ -405,3 +405,18 @@ def test_the_previous_period_has_the_figures_of_computing_it_on_its_own(seeded: 
     assert alone.figures["tickets_reopened"] == 1
     expected = {k: v for k, v in alone.figures.items() if k not in CURRENT_ONLY}
     assert both.previous == expected
+
+
+@pytest.mark.parametrize("share", [-1.0, 2.0])  # index-range counts, or reading tickets
+@pytest.mark.parametrize("filters", [{}, {"priority": "normal"}, {"agent_id": "Ravi Das"}])
+def test_the_daily_volume_alone_equals_the_series_of_the_whole_computation(
+    seeded: Seeded, share: float, filters: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the panel draws first (MetricsService.volume) is what it draws when the whole
+    result arrives: the same created and solved per day."""
+    monkeypatch.setattr(metrics, "SCAN_SHARE", share)
+    service = MetricsService(seeded.wb)
+    report = service.compute(*MARCH, **filters)  # type: ignore[arg-type]
+    volume = service.volume(*MARCH, **filters)  # type: ignore[arg-type]
+    assert volume == {k: report.series[k] for k in ("created_by_day", "solved_by_day")}
+    assert sum(n for _, n in volume["created_by_day"]) == report.figures["tickets_created"]
