@@ -324,11 +324,13 @@ class _Calculator:
         created, solved, stops, per_agent = self.created_and_solved(db)
         moves: Counter[int] = Counter()  # day -1: after the period
         reopened: set[int] = set()
+        reopened_on: dict[int, set[int]] = defaultdict(set)  # tickets reopened each day
         reopens = 0
         for day, ticket, move, reopen in moved:
             moves[day] += move
             if day >= 0 and reopen:
                 reopened.add(ticket)
+                reopened_on[day].add(ticket)
                 reopens += reopen
         now_row = mq.backlog_now(db, self.scope)
         # Anchored on the open tickets now, walked back to the period's start, then forward.
@@ -338,8 +340,9 @@ class _Calculator:
         shown = sum(1 for start in self.bounds[:-1] if start <= self.scope.now_ms)
         first = self.first_day.toordinal()
         labels = [date.fromordinal(first + k).isoformat() for k in range(shown)]
+        reopened_days = [len(reopened_on.get(d, ())) for d in range(days)]
         for name, values in (("created_by_day", created), ("solved_by_day", solved),
-                             ("backlog_by_day", backlog)):
+                             ("backlog_by_day", backlog), ("reopened_by_day", reopened_days)):
             self.series[name] = list(zip(labels, values[:shown], strict=True))
         self.by_agent = [AgentLoad(a, "", c, s) for a, (c, s) in per_agent.items()]
         agents = mq.staffed_agents(db, self.scope)

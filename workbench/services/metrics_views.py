@@ -230,6 +230,9 @@ class _Assembler:
         self._surveys(md.survey_cohort(db, scope, bounds), agents)
         self._calls(md.call_cohort(db, scope, bounds), agents)
         self._pulses(md.pulse_cohort(db, scope, bounds), agents)
+        self.data.daily["repeat_contact_pct"] = self._points(
+            {day: kpi.pct(repeats, solved)
+             for day, solved, repeats in md.repeats_by_day(db, scope, bounds)}, zero=False)
         reads, uses = md.knowledge_by_day(db, scope, bounds, kpi.MIN_READ_SECONDS)
         daily = self.data.daily
         daily["kb_articles_read"] = self._points({r[0]: r[1] for r in reads})

@@ -71,6 +71,19 @@ def solved_cohort(db: SqlRunner, scope: Scope, bounds: Sequence[int]) -> list[Ro
     return db.rows(sql, scope.params)
 
 
+def repeats_by_day(db: SqlRunner, scope: Scope, bounds: Sequence[int]) -> list[Row]:
+    """(day, tickets solved, of which repeat contacts) by the day of their last solve: the
+    repeat-contact rate per day (docs/metrics.md); none without the stored fact."""
+    if not scope.schema.has("repeat_contact"):
+        return []
+    sql = f"""
+        SELECT {day_bucket('t.solved_at', bounds)} AS day, COUNT(*), SUM(t.repeat_contact)
+        FROM tickets t
+        WHERE t.solved_at >= :start AND t.solved_at < :end{ticket_filters(scope)}
+        GROUP BY day"""
+    return db.rows(sql, scope.params)
+
+
 def survey_cohort(db: SqlRunner, scope: Scope, bounds: Sequence[int]) -> list[Row]:
     """(day, ticket's assignee or NULL, kind, score, answers) of the surveys answered in the
     period; the ticket filters apply through the answer's ticket, the plan through its

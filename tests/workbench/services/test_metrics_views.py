@@ -47,6 +47,15 @@ def test_daily_medians_and_rates_are_none_on_days_without_data(march: PanelData)
     assert values(march, "fcr_pct") == [None, 100.0, None, None, 0.0, None]
 
 
+def test_daily_repeat_contacts_and_reopened_tickets(march: PanelData) -> None:
+    # Mar 2: T1 and T2 solved, Ana (T1) came back with T4 three days later, Bo did not;
+    # Mar 5: T4's last solve, and it was reopened (twice that day: one ticket).
+    assert values(march, "repeat_contact_pct") == [None, 50.0, None, None, 100.0, None]
+    assert values(march, "reopened_by_day") == [0.0, 0.0, 0.0, 0.0, 1.0, 0.0]
+    assert march.report.figures["repeat_contact_pct"] == pytest.approx(200 / 3)
+    assert march.report.figures["tickets_reopened"] == 1
+
+
 def test_daily_surveys_calls_pulses_and_knowledge(march: PanelData) -> None:
     assert values(march, "csat_pct") == [None, None, 100.0, 0.0, None, None]
     nps = values(march, "nps")
