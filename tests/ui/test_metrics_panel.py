@@ -271,3 +271,20 @@ def test_the_first_chart_shows_created_and_solved_per_day_before_the_rest_is_com
     page._loaded(page._generation, whole)  # the whole result: drawn over the first look
     assert chart.property("drawn_generation") == page._generation
     assert page.data is whole
+
+
+def test_a_long_period_draws_the_daily_volume_as_lines_with_a_point_per_day(
+    qtbot: QtBot, page: MetricsPage
+) -> None:
+    """A quarter of bars would be hundreds of rectangles to draw on every redraw."""
+    from matplotlib.lines import Line2D
+
+    qtbot.waitUntil(lambda: page.charts_loaded, timeout=10_000)
+    page.set_period(date(2026, 1, 1), date(2026, 3, 31))
+    chart = page.charts["created_vs_solved"]
+    assert page.data is not None and len(page.data.days) == 65  # up to today, Mar 6
+    assert {type(hit.artist) for hit in chart.hits} == {Line2D}
+    assert len(chart.hits) == 2 * 65
+    assert "2026-03-02\nCreated: 3" in {hit.text for hit in chart.hits}
+    page.set_period(*MARCH)
+    assert {type(hit.artist) for hit in chart.hits} != {Line2D}  # a month: bars again

@@ -74,6 +74,11 @@ class Colours:
         return c.redF(), c.greenF(), c.blueF(), c.alphaF()
 
 
+# Up to this many days the daily volume is drawn as bars; beyond, as lines: a year of bars
+# is 730 rectangles, half a second of drawing on every redraw.
+BARS_UP_TO_DAYS = 62
+
+
 @dataclass
 class Hit:
     """A bar or a point: what hovering shows, what a click drills into."""
@@ -139,6 +144,12 @@ def created_vs_solved(fig: Figure, data: PanelData, colours: Colours) -> Drawn:
         (-width / 2, created, tr("Created"), "created", colours.series[0]),
         (width / 2, solved, tr("Solved"), "solved", colours.series[2]),
     ):
+        if len(values) > BARS_UP_TO_DAYS:  # a long period: two lines, not hundreds of bars
+            (line,) = ax.plot(range(len(values)), values, marker="o", markersize=2,
+                              linewidth=1.2, label=label, color=colour)
+            out.hits += [Hit(line, f"{days[k]}\n{label}: {int(v):,}", (kind, {"day": k}),
+                             index=k) for k, v in enumerate(values)]
+            continue
         bars = ax.bar([k + offset for k in range(len(values))], values, width, label=label,
                       color=colour)
         for k, bar in enumerate(bars):
